@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("AnalogNN.Solvers")]
+[assembly: InternalsVisibleTo("AnalogNN.Tests")]

@@ -1,0 +1,109 @@
+namespace AnalogNN.Circuit;
+
+/// <summary>Integration method of the transient analysis.</summary>
+public enum IntegrationMethod
+{
+    /// <summary>Trapezoidal rule (SPICE default), second order.</summary>
+    Trapezoidal,
+    /// <summary>Backward differentiation formula of order 2 (Gear-2).</summary>
+    Gear,
+    /// <summary>Backward Euler, first order (mostly for tests and stiff starts).</summary>
+    BackwardEuler,
+}
+
+/// <summary>
+/// Every tolerance and iteration limit of the engine, with SPICE names and the SPICE3/ngspice
+/// defaults. <c>.options</c> cards map onto it through <see cref="TrySet"/>.
+/// </summary>
+public sealed class SimulationOptions
+{
+    /// <summary>Relative tolerance of the Newton convergence test (reltol).</summary>
+    public double RelTol { get; set; } = 1e-3;
+    /// <summary>Absolute current tolerance, A (abstol).</summary>
+    public double AbsTol { get; set; } = 1e-12;
+    /// <summary>Absolute voltage tolerance, V (vntol).</summary>
+    public double VnTol { get; set; } = 1e-6;
+    /// <summary>Absolute charge tolerance used by the truncation-error estimate, C (chgtol).</summary>
+    public double ChgTol { get; set; } = 1e-14;
+    /// <summary>Minimum conductance placed across every junction, S (gmin).</summary>
+    public double Gmin { get; set; } = 1e-12;
+    /// <summary>Relative pivot threshold of the sparse LU (pivrel).</summary>
+    public double PivRel { get; set; } = 1e-3;
+    /// <summary>Absolute pivot threshold of the sparse LU (pivtol).</summary>
+    public double PivTol { get; set; } = 1e-13;
+    /// <summary>Newton iteration limit of the DC operating point (itl1).</summary>
+    public int Itl1 { get; set; } = 100;
+    /// <summary>Newton iteration limit per DC-sweep point (itl2).</summary>
+    public int Itl2 { get; set; } = 50;
+    /// <summary>Newton iteration limit per transient time point (itl4).</summary>
+    public int Itl4 { get; set; } = 10;
+    /// <summary>Truncation-error overestimation factor (trtol).</summary>
+    public double TrTol { get; set; } = 7;
+    /// <summary>Number of gmin steps tried when plain Newton fails (gminsteps).</summary>
+    public int GminSteps { get; set; } = 10;
+    /// <summary>Number of source steps tried when gmin stepping fails (srcsteps).</summary>
+    public int SrcSteps { get; set; } = 10;
+    /// <summary>Transient integration method (method=trap|gear|euler).</summary>
+    public IntegrationMethod Method { get; set; } = IntegrationMethod.Trapezoidal;
+    /// <summary>Maximum integration order (maxord); 1 or 2.</summary>
+    public int MaxOrder { get; set; } = 2;
+    /// <summary>Circuit temperature, °C (temp).</summary>
+    public double Temp { get; set; } = 27;
+    /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
+    public double Tnom { get; set; } = 27;
+
+    /// <summary>Thermal voltage kT/q at <see cref="Temp"/>, V.</summary>
+    public double ThermalVoltage => Constants.Boltzmann * (Temp + Constants.KelvinOffset) / Constants.Charge;
+
+    /// <summary>Sets an option by its SPICE name (case-insensitive). Returns false for an unknown name.</summary>
+    public bool TrySet(string name, double value)
+    {
+        switch (name.ToLowerInvariant())
+        {
+            case "reltol": RelTol = value; return true;
+            case "abstol": AbsTol = value; return true;
+            case "vntol": VnTol = value; return true;
+            case "chgtol": ChgTol = value; return true;
+            case "gmin": Gmin = value; return true;
+            case "pivrel": PivRel = value; return true;
+            case "pivtol": PivTol = value; return true;
+            case "itl1": Itl1 = (int)value; return true;
+            case "itl2": Itl2 = (int)value; return true;
+            case "itl4": Itl4 = (int)value; return true;
+            case "trtol": TrTol = value; return true;
+            case "gminsteps": GminSteps = (int)value; return true;
+            case "srcsteps": SrcSteps = (int)value; return true;
+            case "maxord": MaxOrder = Math.Clamp((int)value, 1, 2); return true;
+            case "temp": Temp = value; return true;
+            case "tnom": Tnom = value; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Sets a string-valued option (method=trap|gear|euler). Returns false if unknown.</summary>
+    public bool TrySet(string name, string value)
+    {
+        if (!name.Equals("method", StringComparison.OrdinalIgnoreCase)) return false;
+        switch (value.ToLowerInvariant())
+        {
+            case "trap": case "trapezoidal": Method = IntegrationMethod.Trapezoidal; return true;
+            case "gear": Method = IntegrationMethod.Gear; return true;
+            case "euler": case "be": Method = IntegrationMethod.BackwardEuler; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>A copy that can be changed without affecting this instance.</summary>
+    public SimulationOptions Clone() => (SimulationOptions)MemberwiseClone();
+}
+
+/// <summary>Physical constants in SI units.</summary>
+public static class Constants
+{
+    /// <summary>Boltzmann constant, J/K.</summary>
+    public const double Boltzmann = 1.380649e-23;
+    /// <summary>Elementary charge, C.</summary>
+    public const double Charge = 1.602176634e-19;
+    /// <summary>0 °C in kelvin.</summary>
+    public const double KelvinOffset = 273.15;
+}
