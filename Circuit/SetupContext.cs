@@ -21,6 +21,12 @@ public interface ISetupContext
     /// <summary>Engine options (gmin, tolerances, temperature).</summary>
     SimulationOptions Options { get; }
 
+    /// <summary>TSTEP of the transient analysis being set up (s), which source waveforms use for their defaults; 0 outside transient.</summary>
+    double TimeStep { get; }
+
+    /// <summary>TSTOP of the transient analysis being set up (s); 0 outside transient.</summary>
+    double StopTime { get; }
+
     /// <summary>Unknown index of a node (0 for <c>0</c> and <c>gnd</c>), creating it on first use.</summary>
     int MapNode(string node);
 
