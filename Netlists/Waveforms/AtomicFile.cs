@@ -69,6 +69,7 @@ public static class AtomicFile
     /// <summary>
     /// Writes a whole file atomically: <paramref name="write"/> fills a temporary file, which is
     /// published under <paramref name="finalPath"/> only if <paramref name="write"/> returns normally.
+    /// The callback may close the stream it is given (some exporters do); the file stays open.
     /// </summary>
     public static void Write(string finalPath, Action<Stream> write)
     {
@@ -76,7 +77,7 @@ public static class AtomicFile
         FileStream stream = CreateTemporary(finalPath, out string temporaryPath);
         try
         {
-            write(stream);
+            write(new KeepOpenStream(stream));
             FlushAndClose(stream);
             Publish(temporaryPath, finalPath);
         }
@@ -86,5 +87,24 @@ public static class AtomicFile
             TryDelete(temporaryPath);
             throw;
         }
+    }
+
+    /// <summary>Passes everything through to the inner stream but ignores <c>Dispose</c>/<c>Close</c>.</summary>
+    private sealed class KeepOpenStream(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => inner.CanWrite;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => inner.SetLength(value);
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+        public override void WriteByte(byte value) => inner.WriteByte(value);
+        protected override void Dispose(bool disposing) => inner.Flush();
     }
 }
