@@ -76,6 +76,13 @@ public sealed class RawFileWriter : ICommittableOutput
             throw new InvalidOperationException($"Plot '{_plot.PlotName}' is still open; call EndPlot first.");
         if (header.Signals.Count == 0)
             throw new ArgumentException("A plot needs at least one signal.", nameof(header));
+        foreach (Signal s in header.Signals)
+        {
+            // checked before anything is written, so a refused plot leaves the file consistent
+            if (string.IsNullOrWhiteSpace(s.Name) || s.Name.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+                throw new ArgumentException($"Signal name '{s.Name}' is empty or contains white space.", nameof(header));
+            _ = RawFileNames.TypeName(s.Type);
+        }
 
         var sb = new StringBuilder(256 + 48 * header.Signals.Count);
         sb.Append("Title: ").Append(OneLine(header.Title)).Append('\n');
@@ -91,8 +98,6 @@ public sealed class RawFileWriter : ICommittableOutput
         for (int i = 0; i < header.Signals.Count; i++)
         {
             Signal s = header.Signals[i];
-            if (string.IsNullOrWhiteSpace(s.Name) || s.Name.AsSpan().IndexOfAny(" \t\r\n") >= 0)
-                throw new ArgumentException($"Signal name '{s.Name}' is empty or contains white space.", nameof(header));
             sb.Append('\t').Append(i.ToString(CultureInfo.InvariantCulture))
               .Append('\t').Append(s.Name)
               .Append('\t').Append(RawFileNames.TypeName(s.Type)).Append('\n');

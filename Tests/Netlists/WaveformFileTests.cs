@@ -454,6 +454,19 @@ public sealed class WaveformFileTests
         Assert.Throws<InvalidOperationException>(() => raw.BeginPlot(Op()));
     }
 
+    [Test]
+    public void When_plot_refused_for_bad_signal_name_Expect_file_still_readable()
+    {
+        string path = Path.Combine(_dir, "refused.raw");
+        using (var raw = new RawFileWriter(path))
+        {
+            Assert.Throws<ArgumentException>(() => raw.BeginPlot(new PlotHeader("t", "Operating Point", "op", [new("v(a b)", SignalType.Voltage)])));
+            WriteOp(raw);
+            raw.Commit();
+        }
+        Assert.That(RawFileReader.Read(path).Single()["v(out)"], Is.EqualTo(new[] { 7.5 }));
+    }
+
     // ---------------------------------------------------------------- ngspice interop
 
     private const string DividerDeck = """
