@@ -190,6 +190,28 @@ public sealed class MnaSystem : ISetupContext
         return list;
     }
 
+    /// <summary>
+    /// The signals to write: every saved unknown, or only those named in <paramref name="saves"/>
+    /// (<c>.save v(out) i(v1) x(m1)</c>; a bare node name means its voltage), in the order given.
+    /// </summary>
+    /// <exception cref="CircuitException">A name matches no node, branch or state.</exception>
+    public List<(Signal Signal, int Index)> SelectSignals(IReadOnlyList<string>? saves)
+    {
+        if (saves is null || saves.Count == 0) return DefaultSignals();
+        var list = new List<(Signal, int)>();
+        foreach (string raw in saves)
+        {
+            string name = raw.Trim().ToLowerInvariant();
+            if (!name.Contains('(')) name = $"v({name})";
+            int found = -1;
+            for (int i = 1; i < _unknowns.Count && found < 0; i++)
+                if (_unknowns[i].SignalName == name) found = i;
+            if (found < 0) throw new CircuitException(".save", $"no signal '{raw}' in this circuit");
+            list.Add((new Signal(name, _unknowns[found].SignalType), found));
+        }
+        return list;
+    }
+
     private void EnsureUnbound()
     {
         if (_bound) throw new InvalidOperationException("unknowns must be created during set-up");

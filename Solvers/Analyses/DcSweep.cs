@@ -42,6 +42,9 @@ public sealed class DcSweep
         _options = options ?? new SimulationOptions();
     }
 
+    /// <summary>Signals to write (<c>.save</c>); null or empty writes every node voltage, branch current and state.</summary>
+    public IReadOnlyList<string>? Saves { get; init; }
+
     /// <summary>Engine work counters of the last run.</summary>
     public EngineStatistics? Statistics { get; private set; }
 
@@ -53,7 +56,7 @@ public sealed class DcSweep
         Statistics = newton.Statistics;
         var inner = Sweepable(system, _inner.Source);
         var outer = _outer is null ? null : Sweepable(system, _outer.Source);
-        var signals = system.DefaultSignals();
+        var signals = system.SelectSignals(Saves);
         var header = new List<Signal> { new(_inner.Source.ToLowerInvariant(), ScaleType(_inner.Source)) };
         header.AddRange(signals.Select(s => s.Signal));
         output.BeginPlot(new PlotHeader(_circuit.Title, "DC transfer characteristic", "dc", header));

@@ -17,6 +17,9 @@ public sealed class OperatingPoint
         _options = options ?? new SimulationOptions();
     }
 
+    /// <summary>Signals to write (<c>.save</c>); null or empty writes every node voltage, branch current and state.</summary>
+    public IReadOnlyList<string>? Saves { get; init; }
+
     /// <summary>Engine work counters of the last run.</summary>
     public EngineStatistics? Statistics { get; private set; }
 
@@ -28,7 +31,7 @@ public sealed class OperatingPoint
         var newton = new NewtonRaphson(system);
         Statistics = newton.Statistics;
         Solve(system, newton, _circuit, useIc: false);
-        var signals = system.DefaultSignals();
+        var signals = system.SelectSignals(Saves);
         var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         foreach (var (s, i) in signals) result[s.Name] = system.Context.Solution[i];
         if (output is not null)

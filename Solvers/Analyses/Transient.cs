@@ -35,6 +35,9 @@ public sealed class Transient
         _options = options ?? new SimulationOptions();
     }
 
+    /// <summary>Signals to write (<c>.save</c>); null or empty writes every node voltage, branch current and state.</summary>
+    public IReadOnlyList<string>? Saves { get; init; }
+
     /// <summary>Engine work counters of the last run.</summary>
     public EngineStatistics? Statistics { get; private set; }
 
@@ -55,7 +58,7 @@ public sealed class Transient
         var x = ctx.Solution;
         Initialise(system, newton);
 
-        var signals = system.DefaultSignals();
+        var signals = system.SelectSignals(Saves);
         var header = new List<Signal> { new("time", SignalType.Time) };
         header.AddRange(signals.Select(s => s.Signal));
         output.BeginPlot(new PlotHeader(_circuit.Title, "Transient Analysis", "tran", header));
