@@ -157,6 +157,8 @@ public sealed class LoadContext
 
     internal void SetTime(double time) => Time = time;
 
+    internal void SetInitJunction(bool value) => InitJunction = value;
+
     /// <summary>Makes the present states the last accepted ones (shifts the history by one).</summary>
     internal void RotateStates()
     {

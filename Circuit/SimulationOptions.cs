@@ -13,7 +13,7 @@ public enum IntegrationMethod
 
 /// <summary>
 /// Every tolerance and iteration limit of the engine, with SPICE names and the SPICE3/ngspice
-/// defaults. <c>.options</c> cards map onto it through <see cref="TrySet"/>.
+/// defaults. <c>.options</c> cards map onto it through <c>TrySet</c>.
 /// </summary>
 public sealed class SimulationOptions
 {

@@ -78,14 +78,14 @@ public sealed record PulseWaveform(double V1, double V2, double Delay = 0, doubl
     }
 }
 
-/// <summary><c>SIN(VO VA FREQ TD THETA PHASE)</c>: VO + VA·e^{−θ(t−TD)}·sin(2πf(t−TD) + φ) for t ≥ TD, VO + VA·sin φ before. FREQ defaults to 1/TSTOP; PHASE in degrees.</summary>
+/// <summary><c>SIN(VO VA FREQ TD THETA PHASE)</c>: VO + VA·e^{−θ(t−TD)}·sin(2πf(t−TD) + φ) for t ≥ TD, VO + VA·sin φ before. FREQ (0 or unset) defaults to 1/TSTOP; PHASE in degrees.</summary>
 public sealed record SineWaveform(double Offset, double Amplitude, double? Frequency = null, double Delay = 0,
     double Damping = 0, double PhaseDegrees = 0) : Waveform
 {
     /// <inheritdoc/>
     public override double Value(double t, TimeScale scale)
     {
-        double f = Frequency ?? 1 / scale.Stop;
+        double f = Frequency is > 0 ? Frequency.Value : 1 / scale.Stop;
         double phi = PhaseDegrees * Math.PI / 180;
         if (t <= Delay) return Offset + Amplitude * Math.Sin(phi);
         double u = t - Delay;

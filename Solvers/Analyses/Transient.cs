@@ -1,0 +1,232 @@
+using AnalogNN.Circuit;
+using AnalogNN.Solvers.Newton;
+using AnalogNN.Solvers.Output;
+
+namespace AnalogNN.Solvers.Analyses;
+
+/// <summary><c>.tran TSTEP TSTOP [TSTART [TMAX]] [UIC]</c>, s.</summary>
+public sealed record TransientSpec(double Step, double Stop, double Start = 0, double? MaxStep = null, bool UseIc = false);
+
+/// <summary>
+/// Transient analysis with SPICE's variable-step control: backward Euler on the first step and
+/// after every breakpoint, then trapezoidal (default) or Gear-2; the next step comes from the local
+/// truncation error of every registered charge; steps land exactly on source corners; a step whose
+/// Newton iteration fails is cut by 8 and retried.
+/// </summary>
+public sealed class Transient
+{
+    private static readonly double[] TrapezoidalError = [0.5, 1.0 / 12];
+    private static readonly double[] GearError = [0.5, 2.0 / 9];
+    private readonly Circuit.Circuit _circuit;
+    private readonly TransientSpec _spec;
+    private readonly SimulationOptions _options;
+    private readonly double[] _deltas = new double[LoadContext.StateHistory];
+    private readonly double[] _diff = new double[LoadContext.StateHistory];
+    private readonly double[] _span = new double[LoadContext.StateHistory];
+
+    /// <summary>Creates the analysis.</summary>
+    /// <exception cref="ArgumentException">TSTEP or TSTOP not positive, or TSTART beyond TSTOP.</exception>
+    public Transient(Circuit.Circuit circuit, TransientSpec spec, SimulationOptions? options = null)
+    {
+        if (!(spec.Step > 0) || !(spec.Stop > 0) || spec.Start < 0 || spec.Start >= spec.Stop || spec.MaxStep is <= 0)
+            throw new ArgumentException($".tran needs 0 < TSTEP, 0 <= TSTART < TSTOP and TMAX > 0 (got {spec})");
+        _circuit = circuit;
+        _spec = spec;
+        _options = options ?? new SimulationOptions();
+    }
+
+    /// <summary>Signals to write (<c>.save</c>); null or empty writes every node voltage, branch current and state.</summary>
+    public IReadOnlyList<string>? Saves { get; init; }
+
+    /// <summary>Engine work counters of the last run.</summary>
+    public EngineStatistics? Statistics { get; private set; }
+
+    /// <summary>Called after each accepted time point with the time (s); for progress bars and controllers.</summary>
+    public Action<double>? TimePointAccepted { get; set; }
+
+    /// <summary>The set-up system of the last run (for inspection by tests and tools).</summary>
+    public MnaSystem? System { get; private set; }
+
+    /// <summary>Runs the analysis, streaming every accepted time point at or after TSTART to <paramref name="output"/>.</summary>
+    /// <exception cref="SimulationException">No convergence with the smallest step, or a singular matrix; the message names the node or branch and the time.</exception>
+    public void Run(ISimulationOutput output)
+    {
+        var system = System = new MnaSystem(_circuit, _options, _spec.Step, _spec.Stop);
+        var newton = new NewtonRaphson(system);
+        Statistics = newton.Statistics;
+        var ctx = system.Context;
+        var x = ctx.Solution;
+        Initialise(system, newton);
+
+        var signals = system.SelectSignals(Saves);
+        var header = new List<Signal> { new("time", SignalType.Time) };
+        header.AddRange(signals.Select(s => s.Signal));
+        output.BeginPlot(new PlotHeader(_circuit.Title, "Transient Analysis", "tran", header));
+        var row = new double[header.Count];
+        void Write(double t)
+        {
+            if (t < _spec.Start) return;
+            row[0] = t;
+            for (int k = 0; k < signals.Count; k++) row[k + 1] = x[signals[k].Index];
+            output.WriteRow(row);
+        }
+        Write(0);
+
+        double stop = _spec.Stop;
+        double tmax = _spec.MaxStep ?? Math.Min(_spec.Step, (stop - _spec.Start) / 50);
+        double delmin = 1e-11 * tmax;
+        double delta = Math.Min(stop / 100, _spec.Step) / 10;
+        Array.Fill(_deltas, delta);
+        double time = 0;
+        int order = 1;
+        int maxOrder = _options.Method == IntegrationMethod.BackwardEuler ? 1 : Math.Min(2, _options.MaxOrder);
+        double nextBreak = NextBreakpoint(system, time, stop);
+        var previous = new double[x.Length];
+
+        while (time < stop * (1 - 1e-12))
+        {
+            foreach (var b in system.StepLimiting) delta = Math.Min(delta, b.MaxTimeStep(ctx));
+            double unclipped = delta;
+            bool hitBreak = false;
+            if (time + delta >= nextBreak - delmin)
+            {
+                delta = nextBreak - time;
+                hitBreak = true;
+            }
+            _deltas[0] = delta;
+            SetCoefficients(ctx, time + delta, delta, order);
+            Array.Copy(x, previous, x.Length);
+            if (!newton.Iterate(_options.Itl4))
+            {
+                Array.Copy(previous, x, x.Length);
+                newton.Statistics.Rejections++;
+                delta /= 8;
+                order = 1;
+                if (delta < delmin)
+                {
+                    string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
+                    throw new SimulationException($"transient: no convergence at time {time:G6} s at {culprit} (time step {delta:G3} s is below the minimum {delmin:G3} s)", culprit, time);
+                }
+                continue;
+            }
+            double proposed = Math.Min(TruncationStep(system, order, delta), tmax);
+            if (proposed < 0.9 * delta && delta > delmin)
+            {
+                Array.Copy(previous, x, x.Length);
+                newton.Statistics.Rejections++;
+                delta = Math.Max(proposed, delmin);
+                continue;
+            }
+
+            time = hitBreak ? nextBreak : time + delta;
+            ctx.SetTime(time);
+            ctx.RotateStates();
+            for (int k = _deltas.Length - 1; k > 0; k--) _deltas[k] = _deltas[k - 1];
+            foreach (var b in system.Accepting) b.Accept(ctx);
+            newton.Statistics.TimePoints++;
+            Write(time);
+            TimePointAccepted?.Invoke(time);
+
+            double next = Math.Min(Math.Min(proposed, 2 * delta), tmax);
+            if (hitBreak)
+            {
+                nextBreak = NextBreakpoint(system, time, stop);
+                order = 1;
+                next = Math.Min(next, 0.1 * Math.Min(unclipped, nextBreak - time));
+            }
+            else order = maxOrder;
+            delta = Math.Max(next, delmin);
+        }
+        output.EndPlot();
+    }
+
+    /// <summary>Operating point (or the UIC start), then one load that sets every state from it and fills the history.</summary>
+    private void Initialise(MnaSystem system, NewtonRaphson newton)
+    {
+        var ctx = system.Context;
+        if (_spec.UseIc)
+        {
+            Array.Clear(ctx.Solution);
+            foreach (var (node, value) in _circuit.InitialConditions)
+            {
+                int i = system.FindNode(node);
+                if (i < 0) throw new CircuitException(".ic", $"node '{node}' does not exist");
+                ctx.Solution[i] = value;
+            }
+        }
+        else OperatingPoint.Solve(system, newton, _circuit, useIc: false);
+        ctx.SetTransient(0, 0, _options.Method, 1, 0, 0, 0, initTransient: true, useIc: _spec.UseIc);
+        ctx.BeginLoad();
+        foreach (var b in system.Behaviors) b.Load(ctx);
+        ctx.FillHistory();
+        foreach (var b in system.Accepting) b.Accept(ctx);
+    }
+
+    /// <summary>
+    /// Integration coefficients for a step h: Euler α₀ = 1/h; trapezoidal α₀ = 2/h (with the past
+    /// derivative weighted 1); variable-step BDF2 with r = h/h₁:
+    /// α₀ = (1+2r)/(h(1+r)), α₁ = −(1+r)/h, α₂ = r²/(h(1+r)).
+    /// </summary>
+    private void SetCoefficients(LoadContext ctx, double time, double h, int order)
+    {
+        var method = _options.Method;
+        if (order == 1 || method == IntegrationMethod.BackwardEuler)
+            ctx.SetTransient(time, h, method, 1, 1 / h, 0, 0, false, _spec.UseIc);
+        else if (method == IntegrationMethod.Trapezoidal)
+            ctx.SetTransient(time, h, method, 2, 2 / h, 1, 0, false, _spec.UseIc);
+        else
+        {
+            double r = h / _deltas[1];
+            ctx.SetTransient(time, h, method, 2, (1 + 2 * r) / (h * (1 + r)), -(1 + r) / h, r * r / (h * (1 + r)), false, _spec.UseIc);
+        }
+    }
+
+    /// <summary>
+    /// Largest step allowed by the local truncation error of every charge (SPICE's CKTterr):
+    /// the (order+1)-th divided difference of q over the last order+2 points estimates the error
+    /// term; the tolerance is max(abstol + reltol·|i|, reltol·max(|q|, chgtol)/h); trtol scales it.
+    /// </summary>
+    private double TruncationStep(MnaSystem system, int order, double delta)
+    {
+        var ctx = system.Context;
+        var opt = _options;
+        double factor = (_options.Method == IntegrationMethod.Gear ? GearError : TrapezoidalError)[order - 1];
+        double best = double.PositiveInfinity;
+        var s0 = ctx.States(0);
+        var s1 = ctx.States(1);
+        foreach (int q in system.Charges)
+        {
+            double currentTol = opt.AbsTol + opt.RelTol * Math.Max(Math.Abs(s0[q + 1]), Math.Abs(s1[q + 1]));
+            double chargeTol = opt.RelTol * Math.Max(Math.Max(Math.Abs(s0[q]), Math.Abs(s1[q])), opt.ChgTol) / delta;
+            double tol = Math.Max(currentTol, chargeTol);
+            for (int i = 0; i <= order + 1; i++) _diff[i] = ctx.States(i)[q];
+            for (int i = 0; i <= order; i++) _span[i] = _deltas[i];
+            for (int j = order; ; )
+            {
+                for (int i = 0; i <= j; i++) _diff[i] = (_diff[i] - _diff[i + 1]) / _span[i];
+                if (--j < 0) break;
+                for (int i = 0; i <= j; i++) _span[i] = _span[i + 1] + _deltas[i];
+            }
+            double step = opt.TrTol * tol / Math.Max(opt.AbsTol, factor * Math.Abs(_diff[0]));
+            if (order == 2) step = Math.Sqrt(step);
+            best = Math.Min(best, step);
+        }
+        return best;
+    }
+
+    private static double NextBreakpoint(MnaSystem system, double time, double stop)
+    {
+        double next = stop;
+        foreach (var b in system.Breakpoints) next = Math.Min(next, b.NextBreakpoint(time));
+        // corners closer than a femtosecond to the present point are treated as passed
+        if (next <= time + 1e-15 * Math.Max(1, stop)) next = Math.Min(stop, NextAfter(system, next, stop));
+        return next;
+    }
+
+    private static double NextAfter(MnaSystem system, double time, double stop)
+    {
+        double next = stop;
+        foreach (var b in system.Breakpoints) next = Math.Min(next, b.NextBreakpoint(time));
+        return next;
+    }
+}
