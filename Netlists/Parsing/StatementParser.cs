@@ -283,8 +283,21 @@ internal sealed class StatementParser
         while (e > s && (char.IsWhiteSpace(line.Text[e - 1]) || line.Text[e - 1] == ',')) e--;
         if (s == e) throw new LocatedException(line.LocationAt(p.EqualsIndex), $"missing value after '{p.Key}='");
         if (e - s >= 2 && line.Text[s] == '\'' && line.Text[e - 1] == '\'') { s++; e--; }
+        else if (e - s >= 2 && line.Text[s] == '{' && MatchingBrace(line.Text, s, e) == e - 1) { s++; e--; }
         var expr = ExpressionParser.Parse(line.Text, s, e, line.LocationAt);
         return new ExpressionSyntax(expr, line.Text[s..e], line.LocationAt(s));
+    }
+
+    /// <summary>Index of the '}' matching the '{' at <paramref name="open"/>, or -1.</summary>
+    private static int MatchingBrace(string s, int open, int end)
+    {
+        int depth = 0;
+        for (int i = open; i < end; i++)
+        {
+            if (s[i] == '{') depth++;
+            else if (s[i] == '}' && --depth == 0) return i;
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------- X instances

@@ -241,8 +241,10 @@ internal sealed class ExpressionParser
                 Next();
                 if (_kind == Kind.RightParen) throw Error("empty parentheses");
                 var inner = ParseTernary();
-                if (_kind != Kind.RightParen)
-                    throw new ExpressionException(at, $"unbalanced '{open}' (missing '{(open == "{" ? "}" : ")")}')");
+                string close = open == "{" ? "}" : ")";
+                if (_kind != Kind.RightParen || (_text != close && close == ")"))
+                    throw new ExpressionException(at, $"unbalanced '{open}' (missing '{close}')");
+                if (_text != close) throw Error($"unbalanced '{_text}' (no matching '(')");
                 Next();
                 _nesting--;
                 return inner;
