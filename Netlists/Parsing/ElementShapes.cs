@@ -77,8 +77,7 @@ internal static class ElementShapes
     public static WordRole RoleOf(char letter, int index, string text) => letter switch
     {
         'D' or 'M' or 'Q' or 'J' or 'S' or 'Y' when index == 0 => WordRole.Model,
-        'F' or 'H' when index == 0 => WordRole.Element,
-        'W' when index == 0 => WordRole.Element,
+        'F' or 'H' or 'W' when index == 0 && !SpiceNumber.LooksLikeNumber(text) => WordRole.Element,
         'W' when index == 1 => WordRole.Model,
         'K' when !SpiceNumber.LooksLikeNumber(text) => WordRole.Element,
         _ => WordRole.Value,
