@@ -69,7 +69,11 @@ public sealed class LoadContext
     /// <summary>Conductance added across junctions, S (gmin, raised during gmin stepping).</summary>
     public double Gmin { get; private set; }
 
-    /// <summary>Present Newton iterate, indexed by unknown; entry 0 is ground and always 0.</summary>
+    /// <summary>
+    /// Present Newton iterate, indexed by unknown; entry 0 is ground and always 0. Devices only read
+    /// it, except in the initialising load of a UIC transient (<see cref="InitTransient"/> with
+    /// <see cref="UseInitialConditions"/>), where an element may write the IC of its own branch unknown.
+    /// </summary>
     public double[] Solution { get; }
 
     /// <summary>Matrix values indexed by slot (slot 0 is the discard slot).</summary>

@@ -53,9 +53,13 @@ internal sealed class InductorBehavior(Inductor l) : IBehavior
 
     public void Load(LoadContext context)
     {
-        double i = context.InitTransient && context.UseInitialConditions && l.InitialCurrent is double ic
-            ? ic
-            : context.Solution[_b];
+        double i = context.Solution[_b];
+        if (context.InitTransient && context.UseInitialConditions && l.InitialCurrent is double ic)
+        {
+            // UIC start: the branch current is the given IC (written to the t = 0 point too).
+            i = ic;
+            context.Solution[_b] = ic;
+        }
         context.State0[_flux] = _ind * i;
         _slots.Add(context.Matrix);
         if (context.Analysis != AnalysisKind.Transient) return;
