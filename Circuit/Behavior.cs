@@ -48,3 +48,20 @@ public interface ITimeStepBehavior
     /// <summary>The largest next step (s) this device allows, or +∞.</summary>
     double MaxTimeStep(LoadContext context);
 }
+
+/// <summary>
+/// A behaviour with state-triggered events (a neuron crossing its threshold, a comparator): the
+/// transient locates the event time by cutting the step back until the crossing falls at the end
+/// of a step, within <see cref="SimulationOptions.EventTolerance"/>, then accepts that point, so
+/// the device can act on the crossing in <see cref="IAcceptBehavior.Accept"/>.
+/// </summary>
+public interface IEventBehavior
+{
+    /// <summary>
+    /// Called after a converged step from the last accepted point (state <see cref="LoadContext.State1"/>,
+    /// solution before the step) to the present iterate. Returns where in the step the earliest
+    /// crossing happened as a fraction θ ∈ (0, 1] of the step (e.g. by linear interpolation of the
+    /// crossing quantity), or +∞ when nothing crossed.
+    /// </summary>
+    double EventFraction(LoadContext context, ReadOnlySpan<double> previousSolution);
+}

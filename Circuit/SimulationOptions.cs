@@ -47,6 +47,8 @@ public sealed class SimulationOptions
     public IntegrationMethod Method { get; set; } = IntegrationMethod.Trapezoidal;
     /// <summary>Maximum integration order (maxord); 1 or 2.</summary>
     public int MaxOrder { get; set; } = 2;
+    /// <summary>Largest error allowed in the time of a state-triggered event (a threshold crossing), s (eventtol; AnalogNN extension).</summary>
+    public double EventTolerance { get; set; } = 1e-9;
     /// <summary>Circuit temperature, °C (temp).</summary>
     public double Temp { get; set; } = 27;
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
@@ -74,6 +76,7 @@ public sealed class SimulationOptions
             case "gminsteps": GminSteps = (int)value; return true;
             case "srcsteps": SrcSteps = (int)value; return true;
             case "maxord": MaxOrder = Math.Clamp((int)value, 1, 2); return true;
+            case "eventtol": EventTolerance = value; return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
             default: return false;

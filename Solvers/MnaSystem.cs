@@ -67,6 +67,7 @@ public sealed class MnaSystem : ISetupContext
         Accepting = Behaviors.OfType<IAcceptBehavior>().ToArray();
         Converging = Behaviors.OfType<IConvergenceBehavior>().ToArray();
         StepLimiting = Behaviors.OfType<ITimeStepBehavior>().ToArray();
+        Events = Behaviors.OfType<IEventBehavior>().ToArray();
         Charges = _charges.ToArray();
     }
 
@@ -92,6 +93,8 @@ public sealed class MnaSystem : ISetupContext
     public IConvergenceBehavior[] Converging { get; }
     /// <summary>Behaviours that bound the time step.</summary>
     public ITimeStepBehavior[] StepLimiting { get; }
+    /// <summary>Behaviours with state-triggered events.</summary>
+    public IEventBehavior[] Events { get; }
     /// <summary>State offsets of charges subject to truncation-error control.</summary>
     public int[] Charges { get; }
     /// <summary>Slot of the diagonal entry of each unknown.</summary>

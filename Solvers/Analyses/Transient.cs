@@ -10,7 +10,8 @@ public sealed record TransientSpec(double Step, double Stop, double Start = 0, d
 /// <summary>
 /// Transient analysis with SPICE's variable-step control: backward Euler on the first step and
 /// after every breakpoint, then trapezoidal (default) or Gear-2; the next step comes from the local
-/// truncation error of every registered charge; steps land exactly on source corners; a step whose
+/// truncation error of every registered charge; steps land exactly on source corners and end
+/// within eventtol of state-triggered events (threshold crossings); a step whose
 /// Newton iteration fails is cut by 8 and retried.
 /// </summary>
 public sealed class Transient
@@ -118,6 +119,17 @@ public sealed class Transient
                 continue;
             }
 
+            double theta = EventFraction(system, previous);
+            if (theta < 1 && delta * (1 - theta) > _options.EventTolerance)
+            {
+                // A threshold was crossed inside the step: redo the step so it ends just past the crossing.
+                Array.Copy(previous, x, x.Length);
+                newton.Statistics.EventRefinements++;
+                delta = Math.Max(theta * delta + 0.5 * _options.EventTolerance, delmin);
+                continue;
+            }
+            bool hitEvent = theta <= 1;
+
             time = hitBreak ? nextBreak : time + delta;
             ctx.SetTime(time);
             ctx.RotateStates();
@@ -133,6 +145,12 @@ public sealed class Transient
                 nextBreak = NextBreakpoint(system, time, stop);
                 order = 1;
                 next = Math.Min(next, 0.1 * Math.Min(unclipped, nextBreak - time));
+            }
+            else if (hitEvent)
+            {
+                // the device acted on its crossing in Accept: restart the method like after a corner
+                order = 1;
+                next = Math.Min(next, 0.1 * unclipped);
             }
             else order = maxOrder;
             delta = Math.Max(next, delmin);
@@ -212,6 +230,13 @@ public sealed class Transient
             best = Math.Min(best, step);
         }
         return best;
+    }
+
+    private static double EventFraction(MnaSystem system, double[] previous)
+    {
+        double theta = double.PositiveInfinity;
+        foreach (var e in system.Events) theta = Math.Min(theta, e.EventFraction(system.Context, previous));
+        return theta;
     }
 
     private static double NextBreakpoint(MnaSystem system, double time, double stop)

@@ -13,6 +13,8 @@ public sealed class EngineStatistics
     public long TimePoints;
     /// <summary>Rejected transient time points (no convergence or truncation error too large).</summary>
     public long Rejections;
+    /// <summary>Steps redone to land on a state-triggered event.</summary>
+    public long EventRefinements;
 }
 
 /// <summary>
