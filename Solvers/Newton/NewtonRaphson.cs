@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AnalogNN.Circuit;
 
 namespace AnalogNN.Solvers.Newton;
@@ -13,6 +14,18 @@ public sealed class EngineStatistics
     public long TimePoints;
     /// <summary>Rejected transient time points (no convergence or truncation error too large).</summary>
     public long Rejections;
+    /// <summary>Full pivot searches (Markowitz orderings).</summary>
+    public long Reorders;
+    /// <summary>Fill-ins created by the last ordering.</summary>
+    public long FillIns;
+    /// <summary>Non-zeros of L and U together after the last ordering.</summary>
+    public long FactorNonZeros;
+    /// <summary>Time spent loading devices, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    public long LoadTicks;
+    /// <summary>Time spent factoring (pivot searches and numeric factorizations), in Stopwatch ticks.</summary>
+    public long FactorTicks;
+    /// <summary>Time spent in forward/backward substitution, in Stopwatch ticks.</summary>
+    public long SolveTicks;
     /// <summary>Steps redone to land on a state-triggered event.</summary>
     public long EventRefinements;
 }
@@ -83,13 +96,20 @@ public sealed class NewtonRaphson
         for (int iter = 1; iter <= maxIterations; iter++)
         {
             ctx.SetInitJunction(initJunction && iter == 1);
+            long t0 = Stopwatch.GetTimestamp();
             ctx.BeginLoad();
             foreach (var b in _system.Behaviors) b.Load(ctx);
             StampExtras(ctx);
             Statistics.Iterations++;
+            long t1 = Stopwatch.GetTimestamp();
             FactorOrThrow(ctx);
+            long t2 = Stopwatch.GetTimestamp();
             _system.Solver.Solve(rhs.AsSpan(1));
             rhs[0] = 0;
+            long t3 = Stopwatch.GetTimestamp();
+            Statistics.LoadTicks += t1 - t0;
+            Statistics.FactorTicks += t2 - t1;
+            Statistics.SolveTicks += t3 - t2;
 
             bool converged = iter > 1 && ctx.Limited == 0;
             ProblemUnknown = 0;
@@ -151,7 +171,13 @@ public sealed class NewtonRaphson
             return;
         }
         bool ok = _haveFactor && solver.Factor(values);
-        if (!ok) ok = solver.OrderAndFactor(values);
+        if (!ok)
+        {
+            ok = solver.OrderAndFactor(values);
+            Statistics.Reorders++;
+            Statistics.FillIns = solver.Statistics.FillIns;
+            Statistics.FactorNonZeros = solver.FactorNonZeros;
+        }
         if (!ok)
         {
             _haveFactor = false;

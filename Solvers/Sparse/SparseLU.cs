@@ -1,44 +1,360 @@
-// TEMPORARY dense stand-in with the SparseLU API so the engine builds and is tested while the real sparse Markowitz LU is written; it is replaced, not extended.
 namespace AnalogNN.Solvers.Sparse;
-public sealed class SparseStatistics { public int Reorders; public int Factorizations; public int FillIns; public int Solves; }
+
+/// <summary>Work counters of a <see cref="SparseLU"/>.</summary>
+public sealed class SparseStatistics
+{
+    /// <summary>Full pivot searches (<see cref="SparseLU.OrderAndFactor"/> calls).</summary>
+    public int Reorders { get; internal set; }
+    /// <summary>Numeric factorizations, including the one inside each pivot search.</summary>
+    public int Factorizations { get; internal set; }
+    /// <summary>Fill-ins created by the last pivot search.</summary>
+    public int FillIns { get; internal set; }
+    /// <summary>Forward/backward substitutions.</summary>
+    public int Solves { get; internal set; }
+}
+
+/// <summary>
+/// Sparse LU factorization for MNA matrices with Markowitz pivoting and threshold checks, and a
+/// numeric-only refactorization that reuses the pivot order and fill pattern.
+/// <para>
+/// <b>Ordering</b> (<see cref="OrderAndFactor"/>): right-looking elimination on the active
+/// submatrix. Each step takes the diagonal entry with the smallest Markowitz product
+/// (r−1)(c−1) — r, c the entry counts of its active row and column — among those that pass
+/// |a| ≥ pivrel·max|column| and |a| ≥ pivtol; if no diagonal passes, the whole active submatrix
+/// is searched. Ties go to the lowest index, so the order is deterministic.
+/// </para>
+/// <para>
+/// <b>MNA preorder.</b> A voltage source between node p and ground has a branch row b whose
+/// diagonal is structurally zero, with ±1 "twins" at (b,p) and (p,b):
+/// <code>
+///        p    b                   p    b   (columns p and b swapped)
+///   p [  g    1 ]            p [  1    g ]
+///   b [  1    0 ]     →      b [  0    1 ]
+/// </code>
+/// Swapping columns p and b puts both twins on the diagonal, so diagonal pivoting works. The swap
+/// is done once, before the first ordering, for every structurally zero diagonal that has a twin.
+/// </para>
+/// <para>
+/// <b>Refactorization</b> (<see cref="Factor"/>): row-by-row elimination (IKJ) over the static
+/// L\U pattern in pivot order, with no searching and no allocation. Each pivot is checked against
+/// pivtol, and every multiplier against 1/pivrel (the column threshold of the ordering); a failed
+/// check returns false so the caller can run a new pivot search.
+/// </para>
+/// </summary>
 public sealed class SparseLU
 {
-    private readonly int _n; private readonly int[] _r, _c; private readonly double[,] _a; private readonly int[] _perm;
-    public SparseLU(int size, int[] rows, int[] cols) { _n = size; _r = rows; _c = cols; _a = new double[size, size]; _perm = new int[size]; }
+    private readonly int _n;
+    private readonly int[] _rows, _cols;
+    private readonly int[] _colSwap;          // column preorder: column c of the input is column _colSwap[c]
+    private int[] _rowOf = [], _colOf = [];   // pivot step k → original row / (preordered) column
+    private int[] _rowStep = [], _colStep = []; // inverse maps
+    // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
+    private int[] _start = [], _index = [], _diag = [], _entryPos = [];
+    private double[] _lu = [];
+    private readonly int[] _position;         // dense work map step → position in the row being eliminated
+    private readonly double[] _work;
+
+    /// <summary>A matrix of <paramref name="size"/> unknowns whose entry k is at (rows[k], cols[k]) (0-based, distinct).</summary>
+    public SparseLU(int size, int[] rows, int[] cols)
+    {
+        if (rows.Length != cols.Length) throw new ArgumentException("rows and cols differ in length");
+        _n = size;
+        _rows = rows;
+        _cols = cols;
+        _colSwap = new int[size];
+        for (int i = 0; i < size; i++) _colSwap[i] = i;
+        _position = new int[size];
+        Array.Fill(_position, -1);
+        _work = new double[size];
+        SingularIndex = -1;
+    }
+
+    /// <summary>Number of unknowns.</summary>
     public int Size => _n;
+    /// <summary>Relative pivot threshold (pivrel).</summary>
     public double PivRel { get; set; } = 1e-3;
+    /// <summary>Absolute pivot threshold (pivtol).</summary>
     public double PivTol { get; set; } = 1e-13;
+    /// <summary>True after a successful factorization.</summary>
     public bool IsFactored { get; private set; }
-    public int SingularIndex { get; private set; } = -1;
+    /// <summary>Original row (or column) where elimination found no acceptable pivot; -1 if none.</summary>
+    public int SingularIndex { get; private set; }
+    /// <summary>Work counters.</summary>
     public SparseStatistics Statistics { get; } = new();
-    public bool OrderAndFactor(ReadOnlySpan<double> values) { Statistics.Reorders++; return Factor(values); }
-    public bool Factor(ReadOnlySpan<double> values)
+    /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
+    public int FactorNonZeros => _index.Length;
+
+    private bool _preordered;
+
+    /// <summary>Full Markowitz pivot search and factorization. False if the matrix is singular.</summary>
+    public bool OrderAndFactor(ReadOnlySpan<double> values)
+    {
+        Statistics.Reorders++;
+        IsFactored = false;
+        if (!_preordered) { Preorder(values); _preordered = true; }
+        if (!Order(values)) return false;
+        // The ordering already checked both thresholds; only a zero pivot can fail here.
+        return Numeric(values, 0);
+    }
+
+    /// <summary>Numeric refactorization with the present pivot order. False if a pivot fails the thresholds.</summary>
+    public bool Factor(ReadOnlySpan<double> values) => _start.Length > 0 && Numeric(values, 1 / PivRel);
+
+    /// <summary>
+    /// IKJ elimination over the static pattern. A multiplier l = a_ik/u_kk larger than
+    /// <paramref name="maxMultiplier"/> (1/pivrel) means |u_kk| &lt; pivrel·|a_ik|, i.e. the reused
+    /// pivot is too small against its column, exactly the ordering's threshold; 0 disables the check.
+    /// </summary>
+    private bool Numeric(ReadOnlySpan<double> values, double maxMultiplier)
     {
         Statistics.Factorizations++;
-        Array.Clear(_a);
-        for (int k = 0; k < _r.Length; k++) _a[_r[k], _c[k]] += values[k];
-        for (int i = 0; i < _n; i++) _perm[i] = i;
-        for (int k = 0; k < _n; k++)
+        var lu = _lu;
+        Array.Clear(lu);
+        for (int k = 0; k < _entryPos.Length; k++) lu[_entryPos[k]] += values[k];
+        var position = _position;
+        for (int i = 0; i < _n; i++)
         {
-            int p = k; double best = Math.Abs(_a[k, k]);
-            for (int i = k + 1; i < _n; i++) if (Math.Abs(_a[i, k]) > best) { best = Math.Abs(_a[i, k]); p = i; }
-            if (best <= PivTol) { SingularIndex = k; IsFactored = false; return false; }
-            if (p != k) { for (int j = 0; j < _n; j++) (_a[k, j], _a[p, j]) = (_a[p, j], _a[k, j]); (_perm[k], _perm[p]) = (_perm[p], _perm[k]); }
-            for (int i = k + 1; i < _n; i++)
+            int s = _start[i], e = _start[i + 1], d = _diag[i];
+            for (int p = s; p < e; p++) position[_index[p]] = p;
+            for (int p = s; p < d; p++)
             {
-                double f = _a[i, k] / _a[k, k]; if (f == 0) continue; _a[i, k] = f;
-                for (int j = k + 1; j < _n; j++) _a[i, j] -= f * _a[k, j];
+                int k = _index[p];
+                double l = lu[p] / lu[_diag[k]];
+                lu[p] = l;
+                if (l == 0) continue;
+                if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k);
+                for (int q = _diag[k] + 1, qe = _start[k + 1]; q < qe; q++)
+                    lu[position[_index[q]]] -= l * lu[q];
             }
+            for (int p = s; p < e; p++) position[_index[p]] = -1;
+            if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i);
         }
-        SingularIndex = -1; IsFactored = true; return true;
+        SingularIndex = -1;
+        IsFactored = true;
+        return true;
     }
+
+    private bool Fail(int step)
+    {
+        Array.Fill(_position, -1);
+        SingularIndex = _rowOf[step];
+        IsFactored = false;
+        return false;
+    }
+
+    /// <summary>Solves A·x = b in place (b in, x out).</summary>
     public void Solve(Span<double> b)
     {
         Statistics.Solves++;
-        var y = new double[_n];
-        for (int i = 0; i < _n; i++) y[i] = b[_perm[i]];
-        for (int i = 0; i < _n; i++) for (int j = 0; j < i; j++) y[i] -= _a[i, j] * y[j];
-        for (int i = _n - 1; i >= 0; i--) { for (int j = i + 1; j < _n; j++) y[i] -= _a[i, j] * y[j]; y[i] /= _a[i, i]; }
-        for (int i = 0; i < _n; i++) b[i] = y[i];
+        var w = _work;
+        var lu = _lu;
+        for (int i = 0; i < _n; i++) w[i] = b[_rowOf[i]];
+        for (int i = 0; i < _n; i++)
+        {
+            double sum = w[i];
+            for (int p = _start[i], d = _diag[i]; p < d; p++) sum -= lu[p] * w[_index[p]];
+            w[i] = sum;
+        }
+        for (int i = _n - 1; i >= 0; i--)
+        {
+            double sum = w[i];
+            int d = _diag[i];
+            for (int p = d + 1, e = _start[i + 1]; p < e; p++) sum -= lu[p] * w[_index[p]];
+            w[i] = sum / lu[d];
+        }
+        // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
+        for (int i = 0; i < _n; i++) b[_colSwap[_colOf[i]]] = w[i];
+    }
+
+    /// <summary>Swaps columns so that structurally zero diagonals with ±1 twins get the twin on the diagonal.</summary>
+    private void Preorder(ReadOnlySpan<double> values)
+    {
+        var hasDiagonal = new bool[_n];
+        var entries = new Dictionary<long, double>(_rows.Length);
+        for (int k = 0; k < _rows.Length; k++)
+        {
+            if (_rows[k] == _cols[k]) hasDiagonal[_rows[k]] = true;
+            entries[((long)_rows[k] << 32) | (uint)_cols[k]] = values[k];
+        }
+        var byRow = new List<int>[_n];
+        for (int k = 0; k < _rows.Length; k++) (byRow[_rows[k]] ??= new()).Add(_cols[k]);
+        var swapped = new bool[_n];
+        for (int b = 0; b < _n; b++)
+        {
+            if (hasDiagonal[b] || swapped[b] || byRow[b] is null) continue;
+            foreach (int p in byRow[b].Order())
+            {
+                if (swapped[p] || p == b) continue;
+                double bp = entries[((long)b << 32) | (uint)p];
+                if (Math.Abs(Math.Abs(bp) - 1) > 1e-12) continue;
+                if (!entries.TryGetValue(((long)p << 32) | (uint)b, out double pb) || Math.Abs(Math.Abs(pb) - 1) > 1e-12) continue;
+                // swap columns p and b
+                (_colSwap[p], _colSwap[b]) = (_colSwap[b], _colSwap[p]);
+                swapped[p] = swapped[b] = true;
+                break;
+            }
+        }
+    }
+
+    /// <summary>Markowitz ordering by right-looking elimination on the active submatrix; builds the static pattern.</summary>
+    private bool Order(ReadOnlySpan<double> values)
+    {
+        // _colSwap maps a preordered column to an input column; build its inverse
+        var toPre = new int[_n];
+        for (int c = 0; c < _n; c++) toPre[_colSwap[c]] = c;
+        var rows = new Dictionary<int, double>[_n];
+        var cols = new HashSet<int>[_n];
+        for (int i = 0; i < _n; i++) { rows[i] = new(); cols[i] = new(); }
+        for (int k = 0; k < _rows.Length; k++)
+        {
+            int r = _rows[k], c = toPre[_cols[k]];
+            rows[r][c] = rows[r].GetValueOrDefault(c) + values[k];
+            cols[c].Add(r);
+        }
+        var rowDone = new bool[_n];
+        var colDone = new bool[_n];
+        var rowCount = new int[_n];
+        var colCount = new int[_n];
+        var diagonal = new bool[_n];
+        for (int i = 0; i < _n; i++) { rowCount[i] = rows[i].Count; colCount[i] = cols[i].Count; diagonal[i] = rows[i].ContainsKey(i); }
+        var rowOf = new int[_n];
+        var colOf = new int[_n];
+        var lRows = new List<int>[_n];   // for each pivot step: rows eliminated by it (become L entries)
+        int fill = 0;
+        for (int step = 0; step < _n; step++)
+        {
+            if (!SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out int pr, out int pc))
+            {
+                SingularIndex = Stuck(rows, rowDone, colDone);
+                return false;
+            }
+            rowOf[step] = pr; colOf[step] = pc;
+            rowDone[pr] = true; colDone[pc] = true;
+            diagonal[pr] = diagonal[pc] = false;
+            var pivotRow = rows[pr];
+            double pivot = pivotRow[pc];
+            foreach (var (c, _) in pivotRow) if (!colDone[c]) colCount[c]--;
+            var eliminated = new List<int>();
+            foreach (int r in cols[pc])
+            {
+                if (rowDone[r]) continue;
+                eliminated.Add(r);
+                rowCount[r]--;
+            }
+            eliminated.Sort();
+            lRows[step] = eliminated;
+            foreach (int r in eliminated)
+            {
+                var row = rows[r];
+                double l = row[pc] / pivot;
+                foreach (var (c, v) in pivotRow)
+                {
+                    if (colDone[c]) continue;
+                    if (row.TryGetValue(c, out double old)) row[c] = old - l * v;
+                    else
+                    {
+                        row[c] = -l * v;
+                        cols[c].Add(r);
+                        fill++;
+                        rowCount[r]++;
+                        colCount[c]++;
+                        if (c == r) diagonal[r] = true;
+                    }
+                }
+            }
+        }
+        Statistics.FillIns = fill;
+        BuildPattern(rows, rowOf, colOf, toPre);
+        return true;
+    }
+
+    private bool SelectPivot(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, bool[] colDone,
+        int[] rowCount, int[] colCount, bool[] diagonal, out int pr, out int pc)
+    {
+        // diagonal candidates in order of Markowitz product
+        long best = long.MaxValue;
+        pr = pc = -1;
+        var rejected = new List<int>();
+        while (true)
+        {
+            best = long.MaxValue; int cand = -1;
+            for (int i = 0; i < _n; i++)
+            {
+                if (rowDone[i] || !diagonal[i] || (rejected.Count > 0 && rejected.Contains(i))) continue;
+                long product = (long)(rowCount[i] - 1) * (colCount[i] - 1);
+                if (product < best) { best = product; cand = i; if (product == 0) break; }
+            }
+            if (cand < 0) break;
+            if (Acceptable(rows, cols, rowDone, cand, cand)) { pr = pc = cand; return true; }
+            rejected.Add(cand);
+        }
+        // whole active submatrix
+        best = long.MaxValue;
+        for (int r = 0; r < _n; r++)
+        {
+            if (rowDone[r]) continue;
+            long rc = rowCount[r] - 1;
+            foreach (var (c, _) in rows[r])
+            {
+                if (colDone[c]) continue;
+                long product = rc * (colCount[c] - 1);
+                if (product < best && Acceptable(rows, cols, rowDone, r, c)) { best = product; pr = r; pc = c; }
+            }
+        }
+        return pr >= 0;
+    }
+
+    private bool Acceptable(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, int r, int c)
+    {
+        double v = Math.Abs(rows[r][c]);
+        if (!(v >= PivTol)) return false;
+        double max = 0;
+        foreach (int i in cols[c]) if (!rowDone[i]) max = Math.Max(max, Math.Abs(rows[i][c]));
+        return v >= PivRel * max;
+    }
+
+    /// <summary>The remaining row with the smallest entries (an empty row first): where a user should look.</summary>
+    private int Stuck(Dictionary<int, double>[] rows, bool[] rowDone, bool[] colDone)
+    {
+        int worst = -1; double worstMax = double.PositiveInfinity;
+        for (int r = 0; r < _n; r++)
+        {
+            if (rowDone[r]) continue;
+            double max = 0;
+            foreach (var (c, v) in rows[r]) if (!colDone[c]) max = Math.Max(max, Math.Abs(v));
+            if (max < worstMax) { worstMax = max; worst = r; }
+        }
+        return worst;
+    }
+
+    /// <summary>Static CSR pattern of L\U in pivot order and the map from input entries into it.</summary>
+    private void BuildPattern(Dictionary<int, double>[] rows, int[] rowOf, int[] colOf, int[] toPre)
+    {
+        _rowOf = rowOf; _colOf = colOf;
+        _rowStep = new int[_n]; _colStep = new int[_n];
+        for (int k = 0; k < _n; k++) { _rowStep[rowOf[k]] = k; _colStep[colOf[k]] = k; }
+        _start = new int[_n + 1];
+        _diag = new int[_n];
+        var index = new List<int>();
+        for (int k = 0; k < _n; k++)
+        {
+            _start[k] = index.Count;
+            var steps = rows[rowOf[k]].Keys.Select(c => _colStep[c]).Order().ToArray();
+            foreach (int s in steps)
+            {
+                if (s == k) _diag[k] = index.Count;
+                index.Add(s);
+            }
+        }
+        _start[_n] = index.Count;
+        _index = index.ToArray();
+        _lu = new double[_index.Length];
+        _entryPos = new int[_rows.Length];
+        for (int k = 0; k < _rows.Length; k++)
+        {
+            int i = _rowStep[_rows[k]], j = _colStep[toPre[_cols[k]]];
+            int p = Array.BinarySearch(_index, _start[i], _start[i + 1] - _start[i], j);
+            _entryPos[k] = p;
+        }
     }
 }
