@@ -13,7 +13,7 @@ namespace AnalogNN.Netlists.Parsing;
 /// are all reported as located diagnostics; every error of the netlist is collected before one
 /// <see cref="NetlistException"/> is thrown.
 /// </summary>
-public static class CircuitBuilder
+public static partial class CircuitBuilder
 {
     /// <summary>Builds the circuit.</summary>
     /// <param name="netlist">An elaborated netlist.</param>
@@ -51,7 +51,7 @@ public static class CircuitBuilder
     }
 
     /// <summary>Reads one card's fields: positional values, key=value pairs, groups.</summary>
-    private sealed class CardReader(ElementCard card, DiagnosticBag bag, Dictionary<string, ElementCard> elements)
+    private sealed partial class CardReader(ElementCard card, DiagnosticBag bag, Dictionary<string, ElementCard> elements)
     {
         private readonly HashSet<CardField> _used = new(ReferenceEqualityComparer.Instance);
 
