@@ -173,6 +173,26 @@ public sealed class Transient
             }
         }
         else OperatingPoint.Solve(system, newton, _circuit, useIc: false);
+        StartHistory(system);
+        if (!_spec.UseIc) return;
+        // Under UIC the initial vector holds only the initial conditions: a node driven by a source
+        // still reads 0. The t = 0 point is made consistent by one backward-Euler step of negligible
+        // length h0 taken at t = 0 from that state: C/h0 and L/h0 pin every capacitor voltage and
+        // inductor current to its initial value while sources, resistors and devices settle.
+        double h0 = 1e-9 * (_spec.MaxStep ?? Math.Min(_spec.Step, (_spec.Stop - _spec.Start) / 50));
+        ctx.SetTransient(0, h0, _options.Method, 1, 1 / h0, 0, 0, false, true);
+        if (!newton.Iterate(_options.Itl4))
+        {
+            string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
+            throw new SimulationException($"transient: no consistent initial point at {culprit} with UIC", culprit, 0);
+        }
+        StartHistory(system);
+    }
+
+    /// <summary>Loads the present solution in MODEINITTRAN and makes it every past time point of the integration history.</summary>
+    private void StartHistory(MnaSystem system)
+    {
+        var ctx = system.Context;
         ctx.SetTransient(0, 0, _options.Method, 1, 0, 0, 0, initTransient: true, useIc: _spec.UseIc);
         ctx.BeginLoad();
         foreach (var b in system.Behaviors) b.Load(ctx);
