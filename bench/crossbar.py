@@ -7,7 +7,9 @@ For each size N: generates the N x N deck (gen_resistive_crossbar.py), runs
 `ngspice -b -r` and `analognn run --stats` on the same file, and reports wall time,
 Newton iterations, time per iteration, the ratio ngspice/AnalogNN and the worst
 waveform difference (../shared/bench/wavecmp.py metric, fraction of full scale).
-Run from the repository root after `dotnet build -c Release`. With --reuse-ngspice an
+AnalogNN is timed as shipped: the Cli project published framework-dependent with ReadyToRun
+code (`dotnet publish Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`),
+which the script does first into OUT/app. With --reuse-ngspice an
 existing OUT/xbN.ngspice.raw and its timing file are reused (64x64 takes ngspice minutes).
 """
 import argparse, json, os, re, subprocess, sys, time
@@ -19,7 +21,10 @@ ap.add_argument("--out", default=os.path.join(root, "out", "bench"))
 ap.add_argument("--reuse-ngspice", action="store_true")
 a = ap.parse_args()
 os.makedirs(a.out, exist_ok=True)
-cli = os.path.join(root, "Cli", "bin", "Release", "net10.0", "analognn.dll")
+app = os.path.join(a.out, "app")
+subprocess.run(["dotnet", "publish", os.path.join(root, "Cli"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
+                "-p:PublishReadyToRun=true", "-o", app], check=True, stdout=subprocess.DEVNULL)
+cli = os.path.join(app, "analognn.dll")
 wavecmp = os.path.join(root, "..", "shared", "bench", "wavecmp.py")
 
 
@@ -52,7 +57,6 @@ for n in a.sizes:
     an = {"seconds": dt, "iterations": iters}
     cmp = subprocess.run([sys.executable, wavecmp, ng_raw, os.path.join(an_dir, f"xb{n}.raw"), "--tol", "1e-3"],
                          capture_output=True, text=True)
-    worst = max((float(x) for x in re.findall(r"([0-9.]+e[-+]\d+|\d\.\d+)\s*(?:OK|FAIL|$)", cmp.stdout, re.M)), default=float("nan"))
     rows.append((n, ng, an, cmp.returncode, cmp.stdout.strip().splitlines()[-1] if cmp.stdout.strip() else cmp.stderr.strip()))
     print(f"{n}x{n}: ngspice {ng['seconds']:.3f} s ({ng['iterations']} it, {1e3 * ng['seconds'] / ng['iterations']:.3f} ms/it)  "
           f"analognn {an['seconds']:.3f} s ({an['iterations']} it, {1e3 * an['seconds'] / an['iterations']:.3f} ms/it)  "
