@@ -193,6 +193,9 @@ public static partial class CircuitBuilder
         {
             if (keyed is double k) return k;
             if (positional is not null) return positional.Value;
+            // A word where the value belongs ("R1 a b abc") is a bad number, reported at the word.
+            var stray = Unused.FirstOrDefault(f => f is IdentifierField);
+            if (stray is not null) throw new LocatedException(stray.Location, $"{what} of '{Name}' must be a number, found '{stray}'");
             throw new LocatedException(card.Location, $"missing {what} value for '{Name}'");
         }
 

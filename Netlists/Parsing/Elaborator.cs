@@ -14,9 +14,13 @@ internal sealed class Elaborator
     private const int MaxInstanceDepth = 64;
     private const int MaxElements = 20_000_000;
 
+    /// <summary>Upper bound on the time steps a <c>.tran</c> may ask for (span / maximum step).</summary>
+    private const double MaxTranSteps = 1e9;
+
     private readonly NetlistSyntax _syntax;
     private readonly List<ElementCard> _elements = new();
     private readonly Dictionary<string, SourceLocation> _elementNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceLocation> _instanceNames = new(StringComparer.Ordinal);
     private readonly List<ModelCard> _models = new();
     private readonly List<OptionSetting> _options = new();
     private readonly List<Analysis> _analyses = new();
@@ -153,6 +157,10 @@ internal sealed class Elaborator
             throw new LocatedException(x.SubcircuitLocation, $"subcircuits nested more than {MaxInstanceDepth} deep");
         string local = x.Name.ToLowerInvariant();
         string path = caller.Path.Length == 0 ? local : caller.Path + "." + local;
+        // Two instances with one name would merge their internals; report it at the second X card.
+        if (_instanceNames.TryGetValue(path, out var firstInstance))
+            throw new LocatedException(x.NameLocation, $"duplicate instance name '{x.Name}'{(caller.Path.Length > 0 ? $" ('{path}')" : "")}, first defined at {firstInstance}");
+        _instanceNames[path] = x.NameLocation;
         var pins = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int k = 0; k < def.Pins.Count; k++) pins[def.Pins[k].Name.ToLowerInvariant()] = caller.MapNode(x.Nodes[k].Name);
         var scope = new Scope(this, caller, def, path, pins);
@@ -325,6 +333,12 @@ internal sealed class Elaborator
                     max = numbers[3].Value;
                     if (!(max > 0)) throw new LocatedException(numbers[3].At, $".tran TMAX must be > 0 (got {Show(max.Value)})");
                 }
+                // The engine never steps beyond min(TSTEP, span/50) (or TMAX), as ngspice; a step that small
+                // would run for days, so it is an input error rather than an apparent hang.
+                double tmax = max ?? Math.Min(step.Value, (stop.Value - start) / 50);
+                if ((stop.Value - start) / tmax > MaxTranSteps)
+                    throw new LocatedException(numbers.Count > 3 ? numbers[3].At : step.At,
+                        $".tran would need more than {MaxTranSteps:G3} time steps (maximum step {Show(tmax)} over {Show(stop.Value - start)} s)");
                 return new TranAnalysis(step.Value, stop.Value, start, max, uic, a.Location);
             }
 
@@ -388,6 +402,9 @@ internal sealed class Elaborator
         "autostop", "ramptime", "xmu", "plotwinsize", "nomarch", "filetype", "gshunt", "badmos3", "oldlimit",
     };
 
+    /// <summary>ngspice warns about options it does not know and goes on; so do we (a typo in a tolerance shows up as a warning).</summary>
+    private void UnknownOption(string name, SourceLocation at) => Bag.Warning(at, $"unknown option '{name}' is ignored");
+
     private void AddOptions(OptionsStatement o, Scope scope)
     {
         var probe = new SimulationOptions();
@@ -405,18 +422,22 @@ internal sealed class Elaborator
                             if (probe.TrySet(name, word.Text)) { _options.Add(new OptionSetting(name, null, word.Text, kv.Location)); return; }
                             if (IgnoredOptions.Contains(name)) { Bag.Warning(kv.Location, $"option '{kv.Key}' is ignored"); return; }
                             if (name == "method") throw new LocatedException(word.Location, $"unknown integration method '{word.Text}' (use trap, gear or euler)");
-                            throw new LocatedException(kv.Location, $"unknown option '{kv.Key}'");
+                            if (new SimulationOptions().TrySet(name, 0.0)) throw new LocatedException(word.Location, $"option '{kv.Key}' needs a number, found '{word.Text}'");
+                            UnknownOption(kv.Key, kv.Location);
+                            return;
                         }
                         if (kv.Value is GroupSyntax) throw new LocatedException(kv.Value.Location, $"bad value for option '{kv.Key}'");
                         double v = Number(kv.Value, scope, $"option '{kv.Key}'");
                         if (probe.TrySet(name, v)) { _options.Add(new OptionSetting(name, v, null, kv.Location)); return; }
                         if (IgnoredOptions.Contains(name)) { Bag.Warning(kv.Location, $"option '{kv.Key}' is ignored"); return; }
                         if (name == "method") throw new LocatedException(kv.Value.Location, "option 'method' takes trap, gear or euler");
-                        throw new LocatedException(kv.Location, $"unknown option '{kv.Key}'");
+                        UnknownOption(kv.Key, kv.Location);
+                        return;
                     }
                     case WordSyntax { Number: null } flag:
                         if (IgnoredOptions.Contains(flag.Text)) { Bag.Warning(flag.Location, $"option '{flag.Text}' is ignored"); return; }
-                        throw new LocatedException(flag.Location, $"unknown option '{flag.Text}'");
+                        UnknownOption(flag.Text, flag.Location);
+                        return;
                     default:
                         throw new LocatedException(item.Location, $"unexpected '{item}' in .options (expected name=value or a flag)");
                 }
