@@ -138,6 +138,17 @@ public sealed class Transient
             }
             bool hitEvent = theta <= 1;
 
+            // Raise the order only when it pays (SPICE's rule): from first order, the second-order
+            // error estimate must allow a step more than 5 % longer than the present one; the step
+            // then comes from that estimate whether or not the order is raised.
+            int nextOrder = order;
+            if (!firstStep && order == 1 && maxOrder >= 2)
+            {
+                double second = Math.Min(TruncationStep(system, 2, delta), tmax);
+                nextOrder = second > 1.05 * delta ? 2 : 1;
+                proposed = second;
+            }
+
             time = hitBreak ? nextBreak : time + delta;
             ctx.SetTime(time);
             ctx.RotateStates();
@@ -161,7 +172,7 @@ public sealed class Transient
                 order = 1;
                 next = Math.Min(next, 0.1 * unclipped);
             }
-            else order = maxOrder;
+            else order = nextOrder;
             delta = Math.Max(next, delmin);
         }
         output.EndPlot();
