@@ -1,4 +1,5 @@
 using AnalogNN.Circuit;
+using AnalogNN.Components;
 using AnalogNN.Components.Controlled;
 using AnalogNN.Components.Passives;
 using AnalogNN.Components.Sources;
@@ -27,14 +28,16 @@ public static partial class CircuitBuilder
         var circuit = new Circuit.Circuit { Title = netlist.Title };
         var byName = new Dictionary<string, ElementCard>(netlist.Elements.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var card in netlist.Elements) byName.TryAdd(card.Name, card);
+        var models = new Dictionary<ModelCard, Model>(ReferenceEqualityComparer.Instance);
         foreach (var card in netlist.Elements)
         {
             try
             {
-                var element = new CardReader(card, bag, byName).Create();
+                var element = new CardReader(card, bag, byName, models).Create();
                 if (element is not null) circuit.Add(element);
             }
             catch (LocatedException ex) { bag.Error(ex.Location, ex.Message); }
+            catch (ModelFailedException) { /* reported at the model's parameters */ }
             catch (CircuitException ex) { bag.Error(card.Location, $"{card.Name}: {ex.Detail}"); }
             catch (ArgumentException ex) { bag.Error(card.Location, $"{card.Name}: {ex.Message}"); }
             catch (Exception ex) when (ex is not NetlistException)
@@ -51,7 +54,8 @@ public static partial class CircuitBuilder
     }
 
     /// <summary>Reads one card's fields: positional values, key=value pairs, groups.</summary>
-    private sealed partial class CardReader(ElementCard card, DiagnosticBag bag, Dictionary<string, ElementCard> elements)
+    private sealed partial class CardReader(ElementCard card, DiagnosticBag bag, Dictionary<string, ElementCard> elements,
+        Dictionary<ModelCard, Model> models)
     {
         private readonly HashSet<CardField> _used = new(ReferenceEqualityComparer.Instance);
 
@@ -71,6 +75,9 @@ public static partial class CircuitBuilder
                 case "G": return VoltageControlled();
                 case "F":
                 case "H": return CurrentControlled();
+                case "D": return Diode();
+                case "M": return Mosfet();
+                case "S": return Switch();
             }
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }

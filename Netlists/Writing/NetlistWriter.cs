@@ -4,6 +4,7 @@ using AnalogNN.Circuit;
 using AnalogNN.Components;
 using AnalogNN.Components.Controlled;
 using AnalogNN.Components.Passives;
+using AnalogNN.Components.Semiconductors;
 using AnalogNN.Components.Sources;
 
 namespace AnalogNN.Netlists.Writing;
@@ -77,9 +78,23 @@ public sealed class NetlistWriter
             Vccs x => $"{x.Name} {nodes} {Number(x.Transconductance)}",
             Cccs x => $"{x.Name} {nodes} {x.ControlSource} {Number(x.Gain)}",
             Ccvs x => $"{x.Name} {nodes} {x.ControlSource} {Number(x.Transresistance)}",
+            Diode d => $"{d.Name} {nodes} {d.Model.Name}{(d.Area != 1 ? $" AREA={Number(d.Area)}" : "")}{(d.Off ? " OFF" : "")}{Ic(d.InitialVoltage)}",
+            Mosfet m => $"{m.Name} {nodes} {m.Model.Name}{Geometry(m.Geometry)}{(m.Off ? " OFF" : "")}",
+            VoltageSwitch sw => $"{sw.Name} {nodes} {sw.Model.Name}{(sw.InitiallyOn ? " ON" : "")}",
             INetlistCard custom => custom.ToNetlistCard(),
             _ => throw new NotSupportedException($"{e.Name}: the netlist writer does not know elements of type {e.GetType().Name}"),
         };
+    }
+
+    private static string Geometry(MosfetGeometry g)
+    {
+        var b = new StringBuilder($" W={Number(g.W)} L={Number(g.L)}");
+        if (g.AD != 0) b.Append($" AD={Number(g.AD)}");
+        if (g.AS != 0) b.Append($" AS={Number(g.AS)}");
+        if (g.NRD != 1) b.Append($" NRD={Number(g.NRD)}");
+        if (g.NRS != 1) b.Append($" NRS={Number(g.NRS)}");
+        if (g.Multiplier != 1) b.Append($" M={Number(g.Multiplier)}");
+        return b.ToString();
     }
 
     private static string Ic(double? ic) => ic is double v ? $" IC={Number(v)}" : "";

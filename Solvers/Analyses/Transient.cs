@@ -76,20 +76,26 @@ public sealed class Transient
         double stop = _spec.Stop;
         double tmax = _spec.MaxStep ?? Math.Min(_spec.Step, (stop - _spec.Start) / 50);
         double delmin = 1e-11 * tmax;
-        double delta = Math.Min(stop / 100, _spec.Step) / 10;
-        Array.Fill(_deltas, delta);
+        double minBreak = MinimumBreakpointDistance(tmax);
         double time = 0;
+        double nextBreak = NextBreakpoint(system, time, stop, minBreak);
+        // t = 0 counts as a corner: the first step is at most a tenth of the distance to the next
+        // corner, and a tenth of the initial guess again on the very first step (SPICE's start).
+        double delta = Math.Min(Math.Min(stop / 100, _spec.Step) / 10, 0.1 * nextBreak) / 10;
+        Array.Fill(_deltas, delta);
         int order = 1;
         int maxOrder = _options.Method == IntegrationMethod.BackwardEuler ? 1 : Math.Min(2, _options.MaxOrder);
-        double nextBreak = NextBreakpoint(system, time, stop);
         var previous = new double[x.Length];
+        bool firstStep = true;
 
         while (time < stop * (1 - 1e-12))
         {
             foreach (var b in system.StepLimiting) delta = Math.Min(delta, b.MaxTimeStep(ctx));
             double unclipped = delta;
             bool hitBreak = false;
-            if (time + delta >= nextBreak - delmin)
+            // Snap onto the corner when the step would stop short of it by less than minBreak:
+            // otherwise the next step would be a sliver (1e-21 s seen) that only adds round-off.
+            if (time + delta >= nextBreak - Math.Max(delmin, minBreak))
             {
                 delta = nextBreak - time;
                 hitBreak = true;
@@ -110,8 +116,10 @@ public sealed class Transient
                 }
                 continue;
             }
-            double proposed = Math.Min(TruncationStep(system, order, delta), tmax);
-            if (proposed < 0.9 * delta && delta > delmin)
+            // The first step has no history to estimate its error from; SPICE accepts it unchecked
+            // and repeats its size once.
+            double proposed = firstStep ? delta : Math.Min(TruncationStep(system, order, delta), tmax);
+            if (!firstStep && proposed < 0.9 * delta && delta > delmin)
             {
                 Array.Copy(previous, x, x.Length);
                 newton.Statistics.Rejections++;
@@ -139,10 +147,11 @@ public sealed class Transient
             Write(time);
             TimePointAccepted?.Invoke(time);
 
-            double next = Math.Min(Math.Min(proposed, 2 * delta), tmax);
+            double next = firstStep ? Math.Min(delta, tmax) : Math.Min(Math.Min(proposed, 2 * delta), tmax);
+            firstStep = false;
             if (hitBreak)
             {
-                nextBreak = NextBreakpoint(system, time, stop);
+                nextBreak = NextBreakpoint(system, time, stop, minBreak);
                 order = 1;
                 next = Math.Min(next, 0.1 * Math.Min(unclipped, nextBreak - time));
             }
@@ -173,6 +182,26 @@ public sealed class Transient
             }
         }
         else OperatingPoint.Solve(system, newton, _circuit, useIc: false);
+        StartHistory(system);
+        if (!_spec.UseIc) return;
+        // Under UIC the initial vector holds only the initial conditions: a node driven by a source
+        // still reads 0. The t = 0 point is made consistent by one backward-Euler step of negligible
+        // length h0 taken at t = 0 from that state: C/h0 and L/h0 pin every capacitor voltage and
+        // inductor current to its initial value while sources, resistors and devices settle.
+        double h0 = 1e-9 * (_spec.MaxStep ?? Math.Min(_spec.Step, (_spec.Stop - _spec.Start) / 50));
+        ctx.SetTransient(0, h0, _options.Method, 1, 1 / h0, 0, 0, false, true);
+        if (!newton.Iterate(_options.Itl4))
+        {
+            string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
+            throw new SimulationException($"transient: no consistent initial point at {culprit} with UIC", culprit, 0);
+        }
+        StartHistory(system);
+    }
+
+    /// <summary>Loads the present solution in MODEINITTRAN and makes it every past time point of the integration history.</summary>
+    private void StartHistory(MnaSystem system)
+    {
+        var ctx = system.Context;
         ctx.SetTransient(0, 0, _options.Method, 1, 0, 0, 0, initTransient: true, useIc: _spec.UseIc);
         ctx.BeginLoad();
         foreach (var b in system.Behaviors) b.Load(ctx);
@@ -239,12 +268,19 @@ public sealed class Transient
         return theta;
     }
 
-    private static double NextBreakpoint(MnaSystem system, double time, double stop)
+    /// <summary>
+    /// Smallest distance between the present point and a corner that is still stepped to, s:
+    /// 5·10⁻⁵·TMAX (SPICE's minimum breakpoint spacing). A corner nearer than that is treated as
+    /// reached, so no step shorter than it is ever taken just to land on a corner.
+    /// </summary>
+    public static double MinimumBreakpointDistance(double maxStep) => 5e-5 * maxStep;
+
+    private static double NextBreakpoint(MnaSystem system, double time, double stop, double minBreak)
     {
         double next = stop;
         foreach (var b in system.Breakpoints) next = Math.Min(next, b.NextBreakpoint(time));
-        // corners closer than a femtosecond to the present point are treated as passed
-        if (next <= time + 1e-15 * Math.Max(1, stop)) next = Math.Min(stop, NextAfter(system, next, stop));
+        // corners closer than minBreak to the present point are treated as passed
+        while (next < stop && next <= time + minBreak) next = Math.Min(stop, NextAfter(system, next, stop));
         return next;
     }
 

@@ -271,46 +271,60 @@ public sealed class SparseLU
     private bool SelectPivot(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, bool[] colDone,
         int[] rowCount, int[] colCount, bool[] diagonal, out int pr, out int pc)
     {
-        // diagonal candidates in order of Markowitz product
-        long best = long.MaxValue;
+        // Diagonal candidates first, in order of Markowitz product; among acceptable candidates of the
+        // same product the one largest relative to its column wins (less element growth).
         pr = pc = -1;
-        var rejected = new List<int>();
+        var rejected = new HashSet<int>();
         while (true)
         {
-            best = long.MaxValue; int cand = -1;
+            long best = long.MaxValue;
             for (int i = 0; i < _n; i++)
             {
-                if (rowDone[i] || !diagonal[i] || (rejected.Count > 0 && rejected.Contains(i))) continue;
+                if (rowDone[i] || !diagonal[i] || rejected.Contains(i)) continue;
                 long product = (long)(rowCount[i] - 1) * (colCount[i] - 1);
-                if (product < best) { best = product; cand = i; if (product == 0) break; }
+                if (product < best) best = product;
             }
-            if (cand < 0) break;
-            if (Acceptable(rows, cols, rowDone, cand, cand)) { pr = pc = cand; return true; }
-            rejected.Add(cand);
+            if (best == long.MaxValue) break;
+            double bestRatio = 0;
+            for (int i = 0; i < _n; i++)
+            {
+                if (rowDone[i] || !diagonal[i] || rejected.Contains(i)) continue;
+                if ((long)(rowCount[i] - 1) * (colCount[i] - 1) != best) continue;
+                double ratio = Ratio(rows, cols, rowDone, i, i);
+                if (ratio > bestRatio) { bestRatio = ratio; pr = pc = i; }
+                else if (ratio < PivRel || !(Math.Abs(rows[i][i]) >= PivTol)) rejected.Add(i);
+            }
+            if (pr >= 0 && bestRatio >= PivRel && Math.Abs(rows[pr][pc]) >= PivTol) return true;
+            if (pr >= 0) rejected.Add(pr);
+            pr = pc = -1;
         }
-        // whole active submatrix
-        best = long.MaxValue;
+        // whole active submatrix, same rule
+        long bestAll = long.MaxValue;
+        double bestAllRatio = 0;
         for (int r = 0; r < _n; r++)
         {
             if (rowDone[r]) continue;
             long rc = rowCount[r] - 1;
-            foreach (var (c, _) in rows[r])
+            foreach (var (c, v) in rows[r])
             {
-                if (colDone[c]) continue;
+                if (colDone[c] || !(Math.Abs(v) >= PivTol)) continue;
                 long product = rc * (colCount[c] - 1);
-                if (product < best && Acceptable(rows, cols, rowDone, r, c)) { best = product; pr = r; pc = c; }
+                if (product > bestAll) continue;
+                double ratio = Ratio(rows, cols, rowDone, r, c);
+                if (ratio < PivRel) continue;
+                if (product < bestAll || ratio > bestAllRatio) { bestAll = product; bestAllRatio = ratio; pr = r; pc = c; }
             }
         }
         return pr >= 0;
     }
 
-    private bool Acceptable(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, int r, int c)
+    /// <summary>|a_rc| over the largest magnitude in active column c (1 for the column's largest entry).</summary>
+    private static double Ratio(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, int r, int c)
     {
         double v = Math.Abs(rows[r][c]);
-        if (!(v >= PivTol)) return false;
         double max = 0;
         foreach (int i in cols[c]) if (!rowDone[i]) max = Math.Max(max, Math.Abs(rows[i][c]));
-        return v >= PivRel * max;
+        return max > 0 ? v / max : 0;
     }
 
     /// <summary>The remaining row with the smallest entries (an empty row first): where a user should look.</summary>

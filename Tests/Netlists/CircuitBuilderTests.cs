@@ -94,7 +94,7 @@ public class CircuitBuilderTests
     [TestCase("F1 a 0 2", "missing controlling voltage source name for 'f1'", 2, 8)]
     [TestCase("F1 a 0 R9 2\nR9 a 0 1", "'f1' is controlled by the current of 'r9', which has no branch current", 2, 8)]
     [TestCase(".model dm NMOS(LEVEL=1)\nD1 a 0 dm", "model 'dm' is a NMOS model; diode 'd1' needs a D model", 3, 8)]
-    [TestCase(".model dm D(IS=1e-14)\nD1 a 0 dm", "diode 'd1' is not supported yet", 3, 1)]
+    [TestCase(".model qm NPN(BF=100)\nQ1 c b 0 qm", "bipolar transistor 'q1' is not supported yet", 3, 1)]
     [TestCase("R1 a 0 1k\nR1 b 0 2k", "duplicate element name 'R1'", 3, 1)]
     public void When_BadElement_Expect_LocatedDiagnostic(string cards, string message, int line, int column)
     {

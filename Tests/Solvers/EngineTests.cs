@@ -112,6 +112,24 @@ public class TransientTests
     }
 
     [Test]
+    public void When_UicStartsWithSourceDrivenNodes_Expect_ConsistentInitialPoint()
+    {
+        // t = 0+ under UIC: the capacitor keeps its initial 0.25 V, the source node already reads 1 V,
+        // and the source current is (1 − 0.25)/R, as ngspice reports it.
+        var c = new CircuitModel().Add(new VoltageSource("V1", "in", "0", 1), new Resistor("R1", "in", "out", 1e3),
+            new Capacitor("C1", "out", "0", 1e-6, 0.25));
+        var rec = Run(c, new TransientSpec(10e-6, 1e-3, UseIc: true));
+        Assert.That(rec.Column("time")[0], Is.EqualTo(0));
+        Check.Close(1, rec.Column("v(in)")[0], 1e-9, 1e-12, "v(in)");
+        Check.Close(0.25, rec.Column("v(out)")[0], 1e-6, 1e-9, "v(out)");
+        Check.Close(-0.75e-3, rec.Column("i(v1)")[0], 1e-6, 1e-12, "i(v1)");
+        var t = rec.Column("time");
+        var v = rec.Column("v(out)");
+        for (int k = 1; k < t.Length; k++)
+            Check.Close(1 - 0.75 * Math.Exp(-t[k] / 1e-3), v[k], 0, 2e-3, $"t={t[k]:G4}");
+    }
+
+    [Test]
     public void When_RlDrivenByStep_Expect_CurrentRisesWithTimeConstantLOverR()
     {
         // i(L) = V/R (1 − e^{−tR/L}), L/R = 10 µs
