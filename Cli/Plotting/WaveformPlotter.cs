@@ -225,7 +225,12 @@ public sealed class WaveformPlotter
                 };
                 double[] y = ys[k];
                 for (int n = 0; n < y.Length; n++)
+                {
+                    // A nested .dc sweep restarts the scale for every outer value: break the line there
+                    // instead of drawing a retrace from the end of one curve to the start of the next.
+                    if (n > 0 && x[n] < x[n - 1]) series.Points.Add(DataPoint.Undefined);
                     series.Points.Add(double.IsFinite(y[n]) ? new DataPoint(x[n], y[n] / scale) : DataPoint.Undefined);
+                }
                 model.Series.Add(series);
             }
         }

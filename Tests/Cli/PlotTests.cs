@@ -119,6 +119,23 @@ public sealed class PlotTests
     }
 
     [Test]
+    public void When_nested_dc_sweep_plotted_Expect_line_broken_where_the_scale_restarts()
+    {
+        // .dc VDS 0 2 1 VGS 1 2 1: the inner scale runs 0,1,2 twice; no retrace line from (2, ...) back to (0, ...).
+        var recorder = new WaveformRecorder();
+        recorder.BeginPlot(new PlotHeader("* family", "DC transfer characteristic", "dc",
+            [new("vds", SignalType.Voltage), new("i(vds)", SignalType.Current)]));
+        foreach (double vgs in new[] { 1.0, 2.0 })
+            foreach (double vds in new[] { 0.0, 1.0, 2.0 })
+                recorder.WriteRow([vds, -1e-3 * vgs * vds]);
+        recorder.EndPlot();
+        var points = ((OxyPlot.Series.LineSeries)new WaveformPlotter().BuildModel(recorder.Last, ["i(vds)"]).Series[0]).Points;
+        Assert.That(points, Has.Count.EqualTo(7));
+        Assert.That(points[3].IsDefined(), Is.False, "break between the two curves");
+        Assert.That(points.Where(p => p.IsDefined()).Select(p => p.X), Is.EqualTo(new[] { 0.0, 1, 2, 0, 1, 2 }));
+    }
+
+    [Test]
     public void When_no_signals_named_Expect_every_signal_but_the_scale()
     {
         var model = new WaveformPlotter().BuildModel(Transient(), []);

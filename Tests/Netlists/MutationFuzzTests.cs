@@ -44,7 +44,7 @@ public class MutationFuzzTests
     public void When_ValidNetlistsMutatedThousandsOfTimes_Expect_CleanRunOrLocatedInputError()
     {
         var random = new Random(Seed);
-        int loaded = 0, rejected = 0, simulated = 0, simFailures = 0;
+        int loaded = 0, rejected = 0, simulated = 0;
         double slowest = 0;
         var clock = Stopwatch.StartNew();
         for (int n = 0; n < Mutants; n++)
