@@ -71,6 +71,8 @@ public static partial class CircuitBuilder
                 case "G": return VoltageControlled();
                 case "F":
                 case "H": return CurrentControlled();
+                case "YMEMRISTOR": return MemristorCard();
+                case "YCROSSBAR": return CrossbarCard();
             }
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
@@ -97,7 +99,7 @@ public static partial class CircuitBuilder
             "J" => ["NJF", "PJF"],
             "S" => ["SW"],
             "W" => ["CSW"],
-            "YMEMRISTOR" => ["MEMRISTOR"],
+            "YMEMRISTOR" or "YCROSSBAR" => ["MEMRISTOR"],
             _ => null,
         };
 
