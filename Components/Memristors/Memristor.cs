@@ -18,10 +18,13 @@ namespace AnalogNN.Components.Memristors;
 ///  row x:  dx/dt − f(v, x) = 0     (transient; dx/dt = α₀x + history)
 ///          x − x_hold = 0          (DC: the state is held at its present value)
 /// </code>
-/// Bounds (clamped formulation): i and f are always evaluated at clamp(x, 0, 1); a rate that would
-/// push x out of [0, 1] is set to zero there (<see cref="MemristorKernel.BoundedRate(double, double, double, double, out double, out double)"/>);
-/// and every accepted state is projected back onto [0, 1] with its derivative set to zero, so the
-/// history that later steps integrate from is never outside the bounds.
+/// Bounds (clamped formulation): i and f are always evaluated at clamp(x, 0, 1); when the iterate
+/// is at or beyond a bound and the rate points outward, the x row is replaced by x = bound, so an
+/// implicit step solves x = min(1, x₁ + ∫f dt) (max(0, …) at the lower bound) instead of
+/// overshooting — a hard gate on the rate alone would leave the implicit equation without a
+/// solution when a window-free model (TEAM WT=0) hits its bound. Every accepted state is also
+/// projected onto [0, 1] with its derivative set to zero, so the history that later steps integrate
+/// from is never outside the bounds.
 /// </remarks>
 public struct MemristorStamp
 {
@@ -74,8 +77,16 @@ public struct MemristorStamp
         }
         ctx.State0[Q] = xr;
         double dxdt = ctx.Integrate(Q);
-        double f = kernel.BoundedRate(v, xc, up, down, out double fv, out double fx);
         double a0 = ctx.Ag0;
+        double f = kernel.Rate(v, xc, up, down, out double fv, out double fx);
+        if ((xr >= 1 && f > 0) || (xr <= 0 && f < 0))
+        {
+            // At a bound with the rate pushing outward: the row becomes x = bound (scaled by α₀ like
+            // the normal row), i.e. the step solves x = min(1, x₁ + ∫f) instead of overshooting.
+            m[XX] += a0;
+            rhs[X] += a0 * (xr >= 1 ? 1 : 0);
+            return;
+        }
         double history = dxdt - a0 * xr;
         m[XX] += a0 - fx;
         m[XP] -= fv;
