@@ -350,7 +350,7 @@ public sealed class ExponentialPulseKernel(double gmin, double gmax, double beta
     }
 
     /// <summary>ln(1 + β·a)/β, with its limit a as β → 0.</summary>
-    private static double Grow(double beta, double a) => beta < 1e-12 ? a : Math.Log(1 + beta * a) / beta;
+    private static double Grow(double beta, double a) => beta < 1e-12 ? a : double.LogP1(beta * a) / beta;
 
     /// <summary>C = (R/Δt_max)·(e^β − 1)/β (S/s), the prefactor that takes GMIN to GMAX in Δt_max (thesis App. 1, L3400).</summary>
     public static double PrefactorFromFullSwingTime(double range, double beta, double tmax) =>
