@@ -78,6 +78,8 @@ public static partial class CircuitBuilder
                 case "D": return Diode();
                 case "M": return Mosfet();
                 case "S": return Switch();
+                case "YMEMRISTOR": return MemristorCard();
+                case "YCROSSBAR": return CrossbarCard();
             }
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
@@ -104,7 +106,7 @@ public static partial class CircuitBuilder
             "J" => ["NJF", "PJF"],
             "S" => ["SW"],
             "W" => ["CSW"],
-            "YMEMRISTOR" => ["MEMRISTOR"],
+            "YMEMRISTOR" or "YCROSSBAR" => ["MEMRISTOR"],
             _ => null,
         };
 

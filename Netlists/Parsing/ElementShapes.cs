@@ -12,6 +12,7 @@ internal static class ElementShapes
     private static readonly Dictionary<string, int> DeviceTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["MEMRISTOR"] = 2,
+        ["CROSSBAR"] = 2,
     };
 
     /// <summary>Letters with a known card shape (X and B are parsed separately).</summary>
