@@ -71,6 +71,7 @@ public static partial class CircuitBuilder
                 case "G": return VoltageControlled();
                 case "F":
                 case "H": return CurrentControlled();
+                case "B": return Behavioral();
             }
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
