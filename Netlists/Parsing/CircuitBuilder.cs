@@ -73,6 +73,7 @@ public static partial class CircuitBuilder
                 case "H": return CurrentControlled();
                 case "B": return Behavioral();
             }
+            if (NeuronElement() is { } neuron) return neuron;
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
 
@@ -99,7 +100,7 @@ public static partial class CircuitBuilder
             "S" => ["SW"],
             "W" => ["CSW"],
             "YMEMRISTOR" => ["MEMRISTOR"],
-            _ => null,
+            _ => NeuronModelTypes(kind),
         };
 
         private void CheckModelType()
