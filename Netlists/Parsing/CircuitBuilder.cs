@@ -78,9 +78,11 @@ public static partial class CircuitBuilder
                 case "D": return Diode();
                 case "M": return Mosfet();
                 case "S": return Switch();
+                case "B": return Behavioral();
                 case "YMEMRISTOR": return MemristorCard();
                 case "YCROSSBAR": return CrossbarCard();
             }
+            if (NeuronElement() is { } neuron) return neuron;
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
 
@@ -107,7 +109,7 @@ public static partial class CircuitBuilder
             "S" => ["SW"],
             "W" => ["CSW"],
             "YMEMRISTOR" or "YCROSSBAR" => ["MEMRISTOR"],
-            _ => null,
+            _ => NeuronModelTypes(kind),
         };
 
         private void CheckModelType()

@@ -19,8 +19,7 @@ namespace AnalogNN.Netlists.Writing;
 public sealed class NetlistWriter
 {
     private readonly StringBuilder _text = new();
-    private readonly HashSet<Model> _models = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<string> _modelNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _models = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Formats a number so that parsing it gives the same double (invariant culture, no SPICE suffix).</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -37,7 +36,7 @@ public sealed class NetlistWriter
         _text.Append(string.IsNullOrEmpty(circuit.Title) ? "* AnalogNN netlist" : circuit.Title.Split('\n')[0]).Append('\n');
         foreach (var e in circuit.Elements)
             foreach (var m in ModelsOf(e))
-                if (_models.Add(m) && _modelNames.Add(m.Name)) WriteModel(m);
+                if (_models.Add(m.Name)) WriteModel(m); // one card per name: elements may hold copies of one model
         foreach (var e in circuit.Elements) _text.Append(Card(e)).Append('\n');
         WriteNodeValues(".ic", circuit.InitialConditions);
         WriteNodeValues(".nodeset", circuit.NodeSets);
