@@ -301,12 +301,27 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         }
         else
         {
-            vbs = _p * (x[_b] - x[_sp]);
-            vgs = _p * (x[_g] - x[_sp]);
-            vds = _p * (x[_dp] - x[_sp]);
+            var old = s0;
+            if (context.InitPredict)
+            {
+                // extrapolate from the last two accepted points; limit against the last one
+                double r = context.PredictionFactor;
+                var s1 = context.State1;
+                var s2 = context.State2;
+                vbs = (1 + r) * s1[st + SVbs] - r * s2[st + SVbs];
+                vgs = (1 + r) * s1[st + SVgs] - r * s2[st + SVgs];
+                vds = (1 + r) * s1[st + SVds] - r * s2[st + SVds];
+                old = s1;
+            }
+            else
+            {
+                vbs = _p * (x[_b] - x[_sp]);
+                vgs = _p * (x[_g] - x[_sp]);
+                vds = _p * (x[_dp] - x[_sp]);
+            }
             if (!context.InitTransient)
             {
-                double vbsOld = s0[st + SVbs], vgsOld = s0[st + SVgs], vdsOld = s0[st + SVds];
+                double vbsOld = old[st + SVbs], vgsOld = old[st + SVgs], vdsOld = old[st + SVds];
                 double vgdOld = vgsOld - vdsOld;
                 double vgd = vgs - vds;
                 double vth = Threshold(vbsOld, out _);
