@@ -45,6 +45,17 @@ public sealed class LoadContext
     /// <summary>First solve of a transient time point after the operating point (history is initialised from the present).</summary>
     public bool InitTransient { get; private set; }
 
+    /// <summary>
+    /// First Newton iteration of a transient time point after the first: a nonlinear device may start
+    /// from its junction voltages extrapolated linearly from the last two accepted points,
+    /// v ≈ (1 + r)·v₁ − r·v₂ with r = <see cref="PredictionFactor"/>, instead of the previous point's
+    /// solution (SPICE's device-level predictor, MODEINITPRED), and limit against v₁.
+    /// </summary>
+    public bool InitPredict { get; private set; }
+
+    /// <summary>Ratio of the present step to the previous one, h/h₁, for <see cref="InitPredict"/>.</summary>
+    public double PredictionFactor { get; private set; }
+
     /// <summary>Transient started with UIC: element IC= values override the solved operating point.</summary>
     public bool UseInitialConditions { get; private set; }
 
@@ -137,6 +148,7 @@ public sealed class LoadContext
         Analysis = AnalysisKind.Dc;
         InitJunction = initJunction;
         InitTransient = false;
+        InitPredict = false;
         SourceFactor = sourceFactor;
         Gmin = gmin;
         Delta = 0;
@@ -162,6 +174,10 @@ public sealed class LoadContext
     internal void SetTime(double time) => Time = time;
 
     internal void SetInitJunction(bool value) => InitJunction = value;
+
+    internal void SetInitPredict(bool value) => InitPredict = value;
+
+    internal void SetPredictionFactor(double ratio) => PredictionFactor = ratio;
 
     /// <summary>Makes the present states the last accepted ones (shifts the history by one).</summary>
     internal void RotateStates()

@@ -179,10 +179,17 @@ internal sealed class DiodeBehavior(Diode d) : IBehavior, IConvergenceBehavior
             v = ic;
         else
         {
-            v = x[_ai] - x[_c];
+            double vold = s0[_s + SV];
+            if (context.InitPredict)
+            {
+                // extrapolate from the last two accepted points; limit against the last one
+                double r = context.PredictionFactor;
+                vold = context.State1[_s + SV];
+                v = (1 + r) * vold - r * context.State2[_s + SV];
+            }
+            else v = x[_ai] - x[_c];
             if (!context.InitTransient)
             {
-                double vold = s0[_s + SV];
                 bool limited = false;
                 if (_breakdown && v < Math.Min(0, -_bvEff + 10 * _nvt))
                 {

@@ -262,30 +262,39 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         return isat * (e - 1) + gmin * v;
     }
 
-    /// <summary>Meyer gate capacitances (F) for v_gst = v_gs − V_th and v_ds ≥ 0, polarity frame.</summary>
+    /// <summary>Smallest saturation voltage the Meyer split uses, V (keeps C_gs/C_gd continuous as v_ds → 0, as ngspice does).</summary>
+    private const double MeyerMinVdsat = 0.025;
+
+    /// <summary>
+    /// Meyer gate capacitances (F) for v_gst = v_gs − V_th and v_ds ≥ 0, polarity frame, total oxide
+    /// capacitance C_ox = εox/TOX·W·L_eff:
+    /// accumulation (v_gst ≤ −φ): C_gb = C_ox; depletion (−φ &lt; v_gst ≤ 0): C_gb = −v_gst·C_ox/φ and,
+    /// above −φ/2, a gate–channel part C_ch = 2/3·C_ox·(1 + 2v_gst/φ); inversion: C_ch = 2/3·C_ox.
+    /// The channel part goes to the source alone in saturation (v_ds ≥ v_dsat) and is split in
+    /// triode by Meyer's fractions, C_gs = C_ch·[1 − (v_dsat − v_ds)²/(2v_dsat − v_ds)²],
+    /// C_gd = C_ch·[1 − v_dsat²/(2v_dsat − v_ds)²], with v_dsat = max(v_gst, 25 mV).
+    /// </summary>
     private void Meyer(double vgst, double vds, out double cgs, out double cgd, out double cgb)
     {
         double cox = _coxTotal;
-        if (cox == 0) { cgs = cgd = cgb = 0; return; }
-        if (vgst <= -_phi) { cgb = cox; cgs = cgd = 0; }
-        else if (vgst <= -0.5 * _phi) { cgb = -vgst * cox / _phi; cgs = cgd = 0; }
-        else if (vgst <= 0)
+        cgs = cgd = cgb = 0;
+        if (cox == 0) return;
+        double channel;
+        if (vgst <= -_phi) { cgb = cox; return; }
+        if (vgst <= -0.5 * _phi) { cgb = -vgst * cox / _phi; return; }
+        if (vgst <= 0)
         {
-            // depletion: C_gb falls linearly to 0 at threshold while C_gs rises to 2/3·Cox
             cgb = -vgst * cox / _phi;
-            cgs = 2.0 / 3 * cox * (1 + 2 * vgst / _phi);
-            cgd = 0;
+            channel = 2.0 / 3 * cox * (1 + 2 * vgst / _phi);
         }
-        else if (vgst <= vds) { cgs = 2.0 / 3 * cox; cgd = cgb = 0; }
-        else
-        {
-            // triode: C_gs = 2/3·Cox·[1 − (v_gst − v_ds)²/(2v_gst − v_ds)²], C_gd = 2/3·Cox·[1 − v_gst²/(2v_gst − v_ds)²]
-            double den = 2 * vgst - vds;
-            den *= den;
-            cgs = 2.0 / 3 * cox * (1 - (vgst - vds) * (vgst - vds) / den);
-            cgd = 2.0 / 3 * cox * (1 - vgst * vgst / den);
-            cgb = 0;
-        }
+        else channel = 2.0 / 3 * cox;
+        double vdsat = Math.Max(vgst, MeyerMinVdsat);
+        if (vds >= vdsat) { cgs = channel; return; }
+        double den = 2 * vdsat - vds;
+        den *= den;
+        double a = vdsat - vds;
+        cgs = channel * (1 - a * a / den);
+        cgd = channel * (1 - vdsat * vdsat / den);
     }
 
     public void Load(LoadContext context)
@@ -301,12 +310,27 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         }
         else
         {
-            vbs = _p * (x[_b] - x[_sp]);
-            vgs = _p * (x[_g] - x[_sp]);
-            vds = _p * (x[_dp] - x[_sp]);
+            var old = s0;
+            if (context.InitPredict)
+            {
+                // extrapolate from the last two accepted points; limit against the last one
+                double r = context.PredictionFactor;
+                var s1 = context.State1;
+                var s2 = context.State2;
+                vbs = (1 + r) * s1[st + SVbs] - r * s2[st + SVbs];
+                vgs = (1 + r) * s1[st + SVgs] - r * s2[st + SVgs];
+                vds = (1 + r) * s1[st + SVds] - r * s2[st + SVds];
+                old = s1;
+            }
+            else
+            {
+                vbs = _p * (x[_b] - x[_sp]);
+                vgs = _p * (x[_g] - x[_sp]);
+                vds = _p * (x[_dp] - x[_sp]);
+            }
             if (!context.InitTransient)
             {
-                double vbsOld = s0[st + SVbs], vgsOld = s0[st + SVgs], vdsOld = s0[st + SVds];
+                double vbsOld = old[st + SVbs], vgsOld = old[st + SVgs], vdsOld = old[st + SVds];
                 double vgdOld = vgsOld - vdsOld;
                 double vgd = vgs - vds;
                 double vth = Threshold(vbsOld, out _);

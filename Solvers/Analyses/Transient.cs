@@ -124,7 +124,8 @@ public sealed class Transient
             _deltas[0] = delta;
             SetCoefficients(ctx, time + delta, delta, order);
             Array.Copy(x, previous, x.Length);
-            if (!newton.Iterate(_options.Itl4))
+            ctx.SetPredictionFactor(delta / _deltas[1]);
+            if (!newton.Iterate(_options.Itl4, predict: !firstStep))
             {
                 Array.Copy(previous, x, x.Length);
                 newton.Statistics.Rejections++;

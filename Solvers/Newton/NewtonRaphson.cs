@@ -83,10 +83,11 @@ public sealed class NewtonRaphson
     /// <summary>
     /// Iterates from the present <see cref="LoadContext.Solution"/> until convergence or
     /// <paramref name="maxIterations"/>. The caller has put the context into its mode (DC or
-    /// transient). <paramref name="initJunction"/> marks the first iteration as SPICE's MODEINITJCT.
+    /// transient). <paramref name="initJunction"/> marks the first iteration as SPICE's MODEINITJCT,
+    /// <paramref name="predict"/> as a transient predictor iteration (<see cref="LoadContext.InitPredict"/>).
     /// Returns false on non-convergence; throws <see cref="SimulationException"/> on a singular matrix.
     /// </summary>
-    public bool Iterate(int maxIterations, bool initJunction = false)
+    public bool Iterate(int maxIterations, bool initJunction = false, bool predict = false)
     {
         var ctx = _system.Context;
         var x = ctx.Solution;
@@ -96,6 +97,7 @@ public sealed class NewtonRaphson
         for (int iter = 1; iter <= maxIterations; iter++)
         {
             ctx.SetInitJunction(initJunction && iter == 1);
+            ctx.SetInitPredict(predict && iter == 1);
             long t0 = Stopwatch.GetTimestamp();
             ctx.BeginLoad();
             foreach (var b in _system.Behaviors) b.Load(ctx);
@@ -136,6 +138,7 @@ public sealed class NewtonRaphson
                 if (converged) return true;
             }
         }
+        ctx.SetInitPredict(false);
         return false;
     }
 

@@ -329,3 +329,35 @@ public class SemiconductorCardTests
         Assert.That(warnings.Select(w => w.Message), Has.Some.Contains("'CBD'").And.Some.Contains("not implemented"));
     }
 }
+
+/// <summary>The stamp path of the semiconductor behaviours allocates nothing.</summary>
+public class SemiconductorAllocationTests
+{
+    [Test]
+    public void When_LoadedRepeatedly_Expect_NoAllocation()
+    {
+        var nm = new MosfetModel("nm", false);
+        nm.Set("vto", 0.7); nm.Set("tox", 10e-9); nm.Set("cgso", 1e-10); nm.Set("rd", 10);
+        var dm = new DiodeModel("dm");
+        dm.Set("rs", 1); dm.Set("cjo", 1e-12); dm.Set("tt", 1e-9); dm.Set("bv", 5);
+        var sm = new SwitchModel("sm");
+        sm.Set("vt", 1);
+        var c = new CircuitModel().Add(new VoltageSource("V1", "a", "0", 2), new Resistor("R1", "a", "b", 1e3),
+            new Diode("D1", "b", "0", dm), new Mosfet("M1", "b", "a", "0", "0", nm, new MosfetGeometry(1e-6, 1e-6)),
+            new VoltageSwitch("S1", "b", "0", "a", "0", sm));
+        var system = new AnalogNN.Solvers.MnaSystem(c, new SimulationOptions());
+        var ctx = system.Context;
+        for (int i = 0; i < ctx.Solution.Length; i++) ctx.Solution[i] = 0.3 * i;
+        ctx.SetTransient(1e-9, 1e-10, IntegrationMethod.Trapezoidal, 2, 2e10, 1, 0, false, false);
+        void LoadAll()
+        {
+            ctx.BeginLoad();
+            foreach (var b in system.Behaviors) b.Load(ctx);
+            foreach (var b in system.Converging) b.IsConverged(ctx);
+        }
+        LoadAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 1000; k++) LoadAll();
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+}
