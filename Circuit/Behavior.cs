@@ -65,3 +65,16 @@ public interface IEventBehavior
     /// </summary>
     double EventFraction(LoadContext context, ReadOnlySpan<double> previousSolution);
 }
+
+/// <summary>
+/// A behaviour that emits spikes (a LIF neuron, a Poisson or spike-train source). The spike
+/// recorder (<c>run --spikes</c>) and learning controllers read the times after, or during, a transient.
+/// </summary>
+public interface ISpikeEmitter
+{
+    /// <summary>Name of the emitting element.</summary>
+    string Source { get; }
+
+    /// <summary>Spike times so far, s, ascending.</summary>
+    IReadOnlyList<double> SpikeTimes { get; }
+}

@@ -100,13 +100,18 @@ public sealed class SimulationOptions
     public SimulationOptions Clone() => (SimulationOptions)MemberwiseClone();
 }
 
-/// <summary>Physical constants in SI units.</summary>
+/// <summary>
+/// Physical constants in SI units. k and q are the CODATA 2014 values that ngspice 39 uses
+/// (not the exact 2019 SI values): kT/q then agrees with ngspice to the last digit, which matters
+/// where a junction amplifies it — the 2019 values shift kT/q by 3.4·10⁻⁷ relative, enough to move
+/// a diode's reverse-recovery snap by several percent of full scale.
+/// </summary>
 public static class Constants
 {
-    /// <summary>Boltzmann constant, J/K.</summary>
-    public const double Boltzmann = 1.380649e-23;
-    /// <summary>Elementary charge, C.</summary>
-    public const double Charge = 1.602176634e-19;
+    /// <summary>Boltzmann constant, J/K (CODATA 2014).</summary>
+    public const double Boltzmann = 1.38064852e-23;
+    /// <summary>Elementary charge, C (CODATA 2014).</summary>
+    public const double Charge = 1.6021766208e-19;
     /// <summary>0 °C in kelvin.</summary>
     public const double KelvinOffset = 273.15;
 }

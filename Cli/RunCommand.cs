@@ -29,18 +29,23 @@ internal static class RunCommand
         var raw = new Option<FileInfo?>("--raw", "-r") { Description = "rawfile path (overrides OUTDIR/<stem>.raw)" };
         var log = new Option<FileInfo?>("--log") { Description = "also write messages to this file (ngspice -o)" };
         var stats = new Option<bool>("--stats") { Description = "print engine statistics (iterations, factorizations, time points) to stderr" };
+        var spikes = new Option<bool>("--spikes") { Description = "write spike times of every neuron and spike source to OUTDIR/<stem>.spikes.csv and a raster plot OUTDIR/<stem>.raster.<format>" };
         var command = new Command("run", "Run every analysis (.op, .dc, .tran, .step) of a netlist")
         {
-            netlist, outDir, ascii, csv, plot, plotFormat, raw, log, stats,
+            netlist, outDir, ascii, csv, plot, plotFormat, raw, log, stats, spikes,
         };
         command.SetAction(r => Execute(new Settings(
             r.GetValue(netlist)!, r.GetValue(outDir), r.GetValue(ascii), r.GetValue(csv), r.GetValue(plot),
-            r.GetValue(plotFormat)!, r.GetValue(raw), r.GetValue(log), r.GetValue(stats))));
+            r.GetValue(plotFormat)!, r.GetValue(raw), r.GetValue(log), r.GetValue(stats)) { Spikes = r.GetValue(spikes) }));
         return command;
     }
 
     internal sealed record Settings(FileInfo Netlist, DirectoryInfo? OutDir, bool Ascii, bool Csv, string? Plot,
-        string PlotFormat, FileInfo? Raw, FileInfo? Log, bool Stats);
+        string PlotFormat, FileInfo? Raw, FileInfo? Log, bool Stats)
+    {
+        /// <summary>Write the spike CSV and raster plot.</summary>
+        public bool Spikes { get; init; }
+    }
 
     internal static int Execute(Settings s)
     {
@@ -95,6 +100,15 @@ internal static class RunCommand
         // Results computed before a failure are kept, as ngspice keeps them.
         tee.Commit();
         if (s.Stats) messages.Error(job.StatisticsSummary(clock.Elapsed));
+        if (s.Spikes)
+        {
+            AtomicFile.Write(Path.Combine(dir, stem + ".spikes.csv"), stream =>
+            {
+                using var w = new StreamWriter(stream, leaveOpen: true);
+                w.Write(job.Spikes.ToCsv());
+            });
+            new RasterPlotter().Save(job.Spikes, job.Title, Path.Combine(dir, $"{stem}.raster.{s.PlotFormat}"));
+        }
         if (recorder is not null && code == Program.Success)
         {
             try

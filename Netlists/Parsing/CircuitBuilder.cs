@@ -78,7 +78,11 @@ public static partial class CircuitBuilder
                 case "D": return Diode();
                 case "M": return Mosfet();
                 case "S": return Switch();
+                case "B": return Behavioral();
+                case "YMEMRISTOR": return MemristorCard();
+                case "YCROSSBAR": return CrossbarCard();
             }
+            if (NeuronElement() is { } neuron) return neuron;
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
         }
 
@@ -104,8 +108,8 @@ public static partial class CircuitBuilder
             "J" => ["NJF", "PJF"],
             "S" => ["SW"],
             "W" => ["CSW"],
-            "YMEMRISTOR" => ["MEMRISTOR"],
-            _ => null,
+            "YMEMRISTOR" or "YCROSSBAR" => ["MEMRISTOR"],
+            _ => NeuronModelTypes(kind),
         };
 
         private void CheckModelType()

@@ -12,6 +12,14 @@ internal static class ElementShapes
     private static readonly Dictionary<string, int> DeviceTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["MEMRISTOR"] = 2,
+        ["CROSSBAR"] = 2,
+        ["LIF"] = 2,
+        ["LIF1T1R"] = 5,
+        ["POISSON"] = 2,
+        ["SPIKETRAIN"] = 2,
+        ["OPAMP"] = 3,
+        ["ACT"] = 2,
+        ["INTEG"] = 2,
     };
 
     /// <summary>Letters with a known card shape (X and B are parsed separately).</summary>

@@ -26,6 +26,9 @@ public sealed class NetlistJob
         Warnings = warnings;
     }
 
+    /// <summary>Spikes of every neuron and spike source, collected after each transient of the last <see cref="Run"/>.</summary>
+    public Waveforms.SpikeRecorder Spikes { get; private set; } = new();
+
     /// <summary>Netlist title.</summary>
     public string Title { get; }
 
@@ -94,6 +97,7 @@ public sealed class NetlistJob
     public void Run(ISimulationOutput output, Action<double>? progress = null)
     {
         _statistics.Clear();
+        Spikes = new Waveforms.SpikeRecorder();
         int total = _runs.Sum(r => r.Analyses.Count);
         int done = 0;
         foreach (var run in _runs)
@@ -118,7 +122,8 @@ public sealed class NetlistJob
                         var tran = new Transient(run.Circuit, new TransientSpec(t.Step, t.Stop, t.Start, t.MaxStep, t.UseInitialConditions), run.Options) { Saves = run.Saves };
                         int before = done;
                         if (progress is not null) tran.TimePointAccepted = time => progress((before + time / t.Stop) / total);
-                        tran.Run(titled);
+                        try { tran.Run(titled); }
+                        finally { if (tran.System is { } system) Spikes.Collect(system.Behaviors, run.Label); }
                         _statistics.Add(tran.Statistics!);
                         break;
                 }

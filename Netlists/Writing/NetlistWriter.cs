@@ -3,6 +3,7 @@ using System.Text;
 using AnalogNN.Circuit;
 using AnalogNN.Components;
 using AnalogNN.Components.Controlled;
+using AnalogNN.Components.Memristors;
 using AnalogNN.Components.Passives;
 using AnalogNN.Components.Semiconductors;
 using AnalogNN.Components.Sources;
@@ -18,7 +19,7 @@ namespace AnalogNN.Netlists.Writing;
 public sealed class NetlistWriter
 {
     private readonly StringBuilder _text = new();
-    private readonly HashSet<Model> _models = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _models = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Formats a number so that parsing it gives the same double (invariant culture, no SPICE suffix).</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -35,7 +36,7 @@ public sealed class NetlistWriter
         _text.Append(string.IsNullOrEmpty(circuit.Title) ? "* AnalogNN netlist" : circuit.Title.Split('\n')[0]).Append('\n');
         foreach (var e in circuit.Elements)
             foreach (var m in ModelsOf(e))
-                if (_models.Add(m)) WriteModel(m);
+                if (_models.Add(m.Name)) WriteModel(m); // one card per name: elements may hold copies of one model
         foreach (var e in circuit.Elements) _text.Append(Card(e)).Append('\n');
         WriteNodeValues(".ic", circuit.InitialConditions);
         WriteNodeValues(".nodeset", circuit.NodeSets);
@@ -55,9 +56,13 @@ public sealed class NetlistWriter
     private void WriteModel(Model m)
     {
         _text.Append($".model {m.Name} {m.Type}(");
-        _text.Append(string.Join(' ', m.GivenParameters().Select(p => $"{p.Name.ToUpperInvariant()}={Number(p.Value)}")));
+        _text.Append(string.Join(' ', m.GivenParameters().Select(p => $"{p.Name.ToUpperInvariant()}={ParameterValue(m, p.Name, p.Value)}")));
         _text.Append(")\n");
     }
+
+    /// <summary>A model parameter's text: numbers in round-trip form, a memristor LEVEL by its family name.</summary>
+    private static string ParameterValue(Model m, string name, double value) =>
+        m is MemristorModel && name == "level" ? MemristorModel.LevelName((MemristorLevel)(int)value) : Number(value);
 
     /// <summary>The models an element refers to (written once each, before the elements).</summary>
     private static IEnumerable<Model> ModelsOf(Element e) =>

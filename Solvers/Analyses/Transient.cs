@@ -48,6 +48,27 @@ public sealed class Transient
     /// <summary>The set-up system of the last run (for inspection by tests and tools).</summary>
     public MnaSystem? System { get; private set; }
 
+    private readonly SortedSet<double> _scheduled = new();
+
+    /// <summary>
+    /// Schedules an event at <paramref name="time"/> (s): the time step lands on it exactly (it is a
+    /// breakpoint, and the integration restarts there) and <see cref="ScheduledEventReached"/> is called
+    /// when that point is accepted. May be called before <see cref="Run"/> or from the callbacks during it
+    /// (a learning controller scheduling its next update); times not after the present point are ignored.
+    /// </summary>
+    public void Schedule(double time)
+    {
+        if (double.IsFinite(time) && time > 0 && _scheduled.Add(time)) _scheduleChanged = true;
+    }
+
+    private bool _scheduleChanged;
+
+    /// <summary>Called with the time (s) and the load context when a scheduled event's time point is accepted.</summary>
+    public Action<double, LoadContext>? ScheduledEventReached { get; set; }
+
+    /// <summary>Called with the time (s) when a step that was cut back to a state-triggered event (a threshold crossing) is accepted.</summary>
+    public Action<double>? StateEventAccepted { get; set; }
+
     /// <summary>Runs the analysis, streaming every accepted time point at or after TSTART to <paramref name="output"/>.</summary>
     /// <exception cref="SimulationException">No convergence with the smallest step, or a singular matrix; the message names the node or branch and the time.</exception>
     public void Run(ISimulationOutput output)
@@ -138,6 +159,17 @@ public sealed class Transient
             }
             bool hitEvent = theta <= 1;
 
+            // Raise the order only when it pays (SPICE's rule): from first order, the second-order
+            // error estimate must allow a step more than 5 % longer than the present one; the step
+            // then comes from that estimate whether or not the order is raised.
+            int nextOrder = order;
+            if (!firstStep && order == 1 && maxOrder >= 2)
+            {
+                double second = Math.Min(TruncationStep(system, 2, delta), tmax);
+                nextOrder = second > 1.05 * delta ? 2 : 1;
+                proposed = second;
+            }
+
             time = hitBreak ? nextBreak : time + delta;
             ctx.SetTime(time);
             ctx.RotateStates();
@@ -147,8 +179,16 @@ public sealed class Transient
             Write(time);
             TimePointAccepted?.Invoke(time);
 
+            bool scheduled = hitBreak && _scheduled.Count > 0 && _scheduled.Min <= time * (1 + 1e-12);
+            while (_scheduled.Count > 0 && _scheduled.Min <= time * (1 + 1e-12)) _scheduled.Remove(_scheduled.Min);
+            if (scheduled) ScheduledEventReached?.Invoke(time, ctx);
+            if (hitEvent) StateEventAccepted?.Invoke(time);
+
             double next = firstStep ? Math.Min(delta, tmax) : Math.Min(Math.Min(proposed, 2 * delta), tmax);
             firstStep = false;
+            // devices add corners when they act on an event (a neuron's pulse and refractory end)
+            if (hitEvent || scheduled || _scheduleChanged) nextBreak = NextBreakpoint(system, time, stop, minBreak);
+            _scheduleChanged = false;
             if (hitBreak)
             {
                 nextBreak = NextBreakpoint(system, time, stop, minBreak);
@@ -161,7 +201,7 @@ public sealed class Transient
                 order = 1;
                 next = Math.Min(next, 0.1 * unclipped);
             }
-            else order = maxOrder;
+            else order = nextOrder;
             delta = Math.Max(next, delmin);
         }
         output.EndPlot();
@@ -275,18 +315,19 @@ public sealed class Transient
     /// </summary>
     public static double MinimumBreakpointDistance(double maxStep) => 5e-5 * maxStep;
 
-    private static double NextBreakpoint(MnaSystem system, double time, double stop, double minBreak)
+    private double NextBreakpoint(MnaSystem system, double time, double stop, double minBreak)
     {
-        double next = stop;
-        foreach (var b in system.Breakpoints) next = Math.Min(next, b.NextBreakpoint(time));
+        double next = NextAfter(system, time, stop);
         // corners closer than minBreak to the present point are treated as passed
         while (next < stop && next <= time + minBreak) next = Math.Min(stop, NextAfter(system, next, stop));
         return next;
     }
 
-    private static double NextAfter(MnaSystem system, double time, double stop)
+    private double NextAfter(MnaSystem system, double time, double stop)
     {
         double next = stop;
+        foreach (double t in _scheduled)
+            if (t > time) { next = Math.Min(next, t); break; }
         foreach (var b in system.Breakpoints) next = Math.Min(next, b.NextBreakpoint(time));
         return next;
     }

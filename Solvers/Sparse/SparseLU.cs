@@ -86,6 +86,9 @@ public sealed class SparseLU
 
     private bool _preordered;
 
+    /// <summary>Diagonal candidates of smallest Markowitz product compared by pivot size at each step.</summary>
+    private const int SearchWidth = 4;
+
     /// <summary>Full Markowitz pivot search and factorization. False if the matrix is singular.</summary>
     public bool OrderAndFactor(ReadOnlySpan<double> values)
     {
@@ -271,32 +274,40 @@ public sealed class SparseLU
     private bool SelectPivot(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, bool[] colDone,
         int[] rowCount, int[] colCount, bool[] diagonal, out int pr, out int pc)
     {
-        // Diagonal candidates first, in order of Markowitz product; among acceptable candidates of the
-        // same product the one largest relative to its column wins (less element growth).
+        // Diagonal candidates first: the few (SearchWidth) with the smallest Markowitz products; the
+        // acceptable one of smallest product wins, ties going to the largest pivot relative to its
+        // column (less element growth). Candidates that fail the thresholds are set aside for this step.
         pr = pc = -1;
-        var rejected = new HashSet<int>();
+        HashSet<int>? rejected = null;
+        Span<int> cand = stackalloc int[SearchWidth];
+        Span<long> prod = stackalloc long[SearchWidth];
         while (true)
         {
-            long best = long.MaxValue;
+            int count = 0;
             for (int i = 0; i < _n; i++)
             {
-                if (rowDone[i] || !diagonal[i] || rejected.Contains(i)) continue;
+                if (rowDone[i] || !diagonal[i] || (rejected?.Contains(i) ?? false)) continue;
                 long product = (long)(rowCount[i] - 1) * (colCount[i] - 1);
-                if (product < best) best = product;
+                if (count == SearchWidth && product >= prod[count - 1]) continue;
+                int k = count < SearchWidth ? count++ : count - 1;
+                while (k > 0 && prod[k - 1] > product) { prod[k] = prod[k - 1]; cand[k] = cand[k - 1]; k--; }
+                prod[k] = product; cand[k] = i;
+                if (count == SearchWidth && prod[count - 1] == 0) break;
             }
-            if (best == long.MaxValue) break;
+            if (count == 0) break;
             double bestRatio = 0;
-            for (int i = 0; i < _n; i++)
+            long bestProduct = long.MaxValue;
+            for (int k = 0; k < count; k++)
             {
-                if (rowDone[i] || !diagonal[i] || rejected.Contains(i)) continue;
-                if ((long)(rowCount[i] - 1) * (colCount[i] - 1) != best) continue;
+                int i = cand[k];
+                if (prod[k] > bestProduct) break;
                 double ratio = Ratio(rows, cols, rowDone, i, i);
-                if (ratio > bestRatio) { bestRatio = ratio; pr = pc = i; }
-                else if (ratio < PivRel || !(Math.Abs(rows[i][i]) >= PivTol)) rejected.Add(i);
+                if (ratio < PivRel || !(Math.Abs(rows[i][i]) >= PivTol)) continue;
+                if (ratio > bestRatio) { bestRatio = ratio; bestProduct = prod[k]; pr = pc = i; }
             }
-            if (pr >= 0 && bestRatio >= PivRel && Math.Abs(rows[pr][pc]) >= PivTol) return true;
-            if (pr >= 0) rejected.Add(pr);
-            pr = pc = -1;
+            if (pr >= 0) return true;
+            rejected ??= new HashSet<int>();
+            for (int k = 0; k < count; k++) rejected.Add(cand[k]);
         }
         // whole active submatrix, same rule
         long bestAll = long.MaxValue;

@@ -95,6 +95,13 @@ public class CircuitBuilderTests
     [TestCase("F1 a 0 R9 2\nR9 a 0 1", "'f1' is controlled by the current of 'r9', which has no branch current", 2, 8)]
     [TestCase(".model dm NMOS(LEVEL=1)\nD1 a 0 dm", "model 'dm' is a NMOS model; diode 'd1' needs a D model", 3, 8)]
     [TestCase(".model qm NPN(BF=100)\nQ1 c b 0 qm", "bipolar transistor 'q1' is not supported yet", 3, 1)]
+    [TestCase(".model jm NJF(VTO=-2)\nJ1 d g s jm", "JFET 'j1' is not supported yet", 3, 1)]
+    [TestCase(".model dm D(IS=-1)\nD1 a 0 dm", "model 'dm': IS=-1 is out of range (must be > 0)", 2, 16)]
+    [TestCase(".model dm D(IS=1e-14 XYZ=3)\nD1 a 0 dm", "unknown D model parameter 'XYZ' in model 'dm'", 2, 22)]
+    [TestCase(".model dm D(M=1.5)\nD1 a 0 dm", "model 'dm': M=1.5 must be < 1", 2, 8)]
+    [TestCase(".model sm SW(RON=0)\nS1 a 0 c 0 sm", "RON=0 is out of range (must be > 0)", 2, 18)]
+    [TestCase(".model nm NMOS(LEVEL=3)\nM1 d g 0 0 nm", "LEVEL=3 is not supported (only LEVEL=1)", 2, 8)]
+    [TestCase(".model nm NMOS(VTO=1)\nM1 d g 0 0 nm W=-1u", "W of 'm1' must be > 0", 3, 15)]
     [TestCase("R1 a 0 1k\nR1 b 0 2k", "duplicate element name 'R1'", 3, 1)]
     public void When_BadElement_Expect_LocatedDiagnostic(string cards, string message, int line, int column)
     {

@@ -64,3 +64,36 @@ public class EventTests
         Assert.That(Math.Abs(tight.Time - exact), Is.LessThan(Math.Abs(loose.Time - exact)));
     }
 }
+
+/// <summary>Step control at source corners.</summary>
+public class BreakpointTests
+{
+    private static double[] TimePoints(double corner, double tmax)
+    {
+        // a settled RC held at 1 V until the corner, then ramped to 2 V: before the corner nothing
+        // limits the step but TMAX, so the time grid is known from a run with a distant corner
+        var c = new CircuitModel().Add(
+            new VoltageSource("V1", "in", "0", null, new PwlWaveform([0, corner, corner + 1e-6], [1, 1, 2])),
+            new Resistor("R1", "in", "out", 1e3), new Capacitor("C1", "out", "0", 1e-9));
+        var rec = new RecordingOutput();
+        new Transient(c, new TransientSpec(1e-6, 1e-3, MaxStep: tmax)).Run(rec);
+        return rec.Column("time");
+    }
+
+    [Test]
+    public void When_CornerLiesJustPastAGridPoint_Expect_SnappedInsteadOfSliverStep()
+    {
+        // A corner a few delmin (1e-11·TMAX) after the point a step would reach used to be
+        // reached by a second step of a few 1e-17 s (5e-21 s was seen with TMAX = 0.1 ns). A step
+        // that would stop less than 5e-5·TMAX short of a corner now goes to the corner.
+        double tmax = 1e-6, delmin = 1e-11 * tmax;
+        var grid = TimePoints(0.9e-3, tmax);
+        double tk = grid.Last(t => t < 0.3e-3);
+        double corner = tk + 3 * delmin;
+        var t = TimePoints(corner, tmax);
+        double smallest = t.Zip(t.Skip(1), (a, b) => b - a).Min();
+        Assert.That(smallest, Is.GreaterThanOrEqualTo(Transient.MinimumBreakpointDistance(tmax)));
+        Assert.That(t, Has.Member(corner), "a time point on the corner");
+        Assert.That(t, Has.No.Member(tk), "the grid point just before the corner was skipped");
+    }
+}
