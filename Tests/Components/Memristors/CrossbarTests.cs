@@ -197,3 +197,25 @@ public class CrossbarTests
         return y[k - 1] + a * (y[k] - y[k - 1]);
     }
 }
+
+/// <summary>The stamp and the fast-mode programming path do not allocate.</summary>
+public class MemristorAllocationTests
+{
+    [Test]
+    public void When_CrossbarLoadedAndProgrammed_Expect_NoAllocation()
+    {
+        var model = new MemristorModel("mj");
+        var c = new AnalogNN.Circuit.Circuit();
+        c.Add(new VoltageSource("v0", "in0", "0", 1));
+        var xb = new Crossbar("xb", "in", "out", model, 8, 8, 1, 1);
+        c.Add(xb);
+        var system = new AnalogNN.Solvers.MnaSystem(c, new AnalogNN.Circuit.SimulationOptions());
+        var behavior = system.FindBehavior("xb")!;
+        behavior.Load(system.Context);
+        xb.States.ApplyPulse(PulseTarget.All, 1, 1e-6);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++) behavior.Load(system.Context);
+        for (int k = 0; k < 10; k++) xb.States.ApplyPulse(PulseTarget.OfRow(k % 8), 1, 1e-6);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0));
+    }
+}
