@@ -24,6 +24,7 @@ switch (args.FirstOrDefault())
     case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); break;
     case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray(), args.Contains("--ngspice")); break;
     case "dc": Bench.Dc(args.Skip(1).Select(int.Parse).ToArray()); break;
+    case "dcfast": Bench.DcFast(args.Skip(1).Select(int.Parse).ToArray()); break;
     default: Console.Error.WriteLine("usage: memristor-bench figures OUTDIR | tran GEN_CROSSBAR_PY N... [--ngspice] | dc N..."); return 2;
 }
 return 0;
@@ -85,6 +86,25 @@ internal static class Bench
             }
             Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
                 + $"{100 * st.LoadTicks / total:F0}\t{100 * st.FactorTicks / total:F0}\t{100 * st.SolveTicks / total:F0}\t{ng}\t{speed}\t{err}");
+        }
+    }
+
+    /// <summary>Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.</summary>
+    public static void DcFast(int[] sizes)
+    {
+        Console.WriteLine("N\tdevices\tsweeps\tsolve_s\tmin_col_A\tmax_col_A");
+        foreach (int n in sizes)
+        {
+            var a = new MemristorArray("xb", new MemristorModel("mj"), n, n);
+            a.Randomize(0.5, 0.2, 1);
+            var solver = new CrossbarDcSolver(a, 1, 1, 10);
+            var rows = Enumerable.Repeat(0.2, n).ToArray();
+            var cols = new double[n];
+            new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(rows.AsSpan(0, 4), cols.AsSpan(0, 4)); // JIT
+            var sw = Stopwatch.StartNew();
+            solver.Solve(rows, cols); // cold start: column lines at 0 V
+            double t = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"{n}\t{n * n}\t{solver.Sweeps}\t{t:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
         }
     }
 
