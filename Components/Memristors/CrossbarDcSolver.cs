@@ -41,7 +41,15 @@ public sealed class CrossbarDcSolver
         _diag = new double[line];
         _rhs = new double[line];
         _c = new double[line];
+        if (double.IsFinite(_gr) && double.IsFinite(_gc))
+        {
+            int size = 2 * n + array.Columns;
+            _r = new double[size]; _z = new double[size]; _p = new double[size]; _q = new double[size]; _b = new double[size];
+            _cc = new double[n];
+        }
     }
+
+    private readonly double[] _r = [], _z = [], _p = [], _q = [], _b = [], _cc = [];
 
     /// <summary>Voltage of the row line at device (i, j), V (row-major).</summary>
     public double[] RowVoltages { get; }
@@ -73,6 +81,11 @@ public sealed class CrossbarDcSolver
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++) vr[i * m + j] = rows[i];
         double tol = _options.CrossbarTolerance;
+        if (_r.Length > 0)
+        {
+            SolveConjugateGradient(rows, columnCurrents);
+            return;
+        }
         for (int sweep = 1; sweep <= _options.CrossbarSweeps; sweep++)
         {
             for (int k = 0; k < _g.Length; k++)
@@ -147,6 +160,192 @@ public sealed class CrossbarDcSolver
             }
         }
         throw new InvalidOperationException($"crossbar DC solve of {_a.Name} did not converge in {_options.CrossbarSweeps} sweeps");
+    }
+
+    /// <summary>
+    /// Both wires resistive: the nodal equations A·u = b (u = row-line voltages, column-line
+    /// voltages, column terminals) are symmetric positive definite once the devices are linearised,
+    /// so they are solved by conjugate gradients preconditioned with the line solves (block Jacobi:
+    /// every row and column line is a tridiagonal block). An outer loop re-linearises nonlinear
+    /// devices until no node moves more than the tolerance. <see cref="Sweeps"/> counts CG iterations.
+    /// </summary>
+    private void SolveConjugateGradient(ReadOnlySpan<double> rows, Span<double> columnCurrents)
+    {
+        int n = _a.Rows, m = _a.Columns, nm = n * m;
+        var kernel = _a.Kernel;
+        var x = _a.X;
+        double[] vr = RowVoltages, vc = ColumnVoltages, r = _r, z = _z, p = _p, q = _q, b = _b;
+        double tol = _options.CrossbarTolerance;
+        bool sense = double.IsFinite(_gs);
+        int total = 0;
+        for (int outer = 0; outer < 100; outer++)
+        {
+            for (int k = 0; k < nm; k++)
+            {
+                double v = vr[k] - vc[k];
+                double i = kernel.Current(v, x[k], out double g, out _);
+                _g[k] = g;
+                _i0[k] = i - g * v;
+            }
+            // b and the present iterate u = [vr, vc, t]
+            for (int k = 0; k < nm; k++) { b[k] = -_i0[k]; b[nm + k] = _i0[k]; }
+            for (int i = 0; i < n; i++) b[i * m] += _gr * rows[i];
+            for (int j = 0; j < m; j++) b[2 * nm + j] = 0;
+            for (int k = 0; k < nm; k++) { q[k] = vr[k]; q[nm + k] = vc[k]; }
+            for (int j = 0; j < m; j++) q[2 * nm + j] = sense ? TerminalVoltages[j] : 0;
+            Multiply(q, r);
+            for (int k = 0; k < r.Length; k++) r[k] = b[k] - r[k];
+            Precondition(r, z);
+            Array.Copy(z, p, z.Length);
+            double rz = Dot(r, z), moved = 0;
+            for (int it = 0; it < _options.CrossbarSweeps; it++)
+            {
+                Multiply(p, _z);
+                double alpha = rz / Dot(p, _z);
+                double step = 0;
+                for (int k = 0; k < nm; k++)
+                {
+                    double d1 = alpha * p[k], d2 = alpha * p[nm + k];
+                    vr[k] += d1; vc[k] += d2;
+                    step = Math.Max(step, Math.Max(Math.Abs(d1), Math.Abs(d2)));
+                    r[k] -= alpha * _z[k]; r[nm + k] -= alpha * _z[nm + k];
+                }
+                for (int j = 0; j < m; j++)
+                {
+                    double d = alpha * p[2 * nm + j];
+                    if (sense) TerminalVoltages[j] += d;
+                    step = Math.Max(step, Math.Abs(d));
+                    r[2 * nm + j] -= alpha * _z[2 * nm + j];
+                }
+                total++;
+                moved = Math.Max(moved, step);
+                if (step <= tol || double.IsNaN(step)) break;
+                Precondition(r, z);
+                double rzNew = Dot(r, z);
+                double beta = rzNew / rz;
+                rz = rzNew;
+                for (int k = 0; k < p.Length; k++) p[k] = z[k] + beta * p[k];
+                if (it == _options.CrossbarSweeps - 1)
+                    throw new InvalidOperationException($"crossbar DC solve of {_a.Name} did not converge in {_options.CrossbarSweeps} CG iterations");
+            }
+            if (moved <= 1e3 * tol || IsLinear(kernel)) break;
+        }
+        Sweeps = total;
+        for (int j = 0; j < m; j++)
+            columnCurrents[j] = sense ? _gs * TerminalVoltages[j] : _gc * vc[(n - 1) * m + j];
+    }
+
+    private static bool IsLinear(MemristorKernel k) => k is LinearDriftKernel or ExponentialPulseKernel or ThresholdRramKernel;
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
+        return s;
+    }
+
+    /// <summary>y = A·u for u = [row lines, column lines, terminals] (row-major within each block).</summary>
+    private void Multiply(double[] u, double[] y)
+    {
+        int n = _a.Rows, m = _a.Columns, nm = n * m;
+        double gr = _gr, gc = _gc;
+        bool sense = double.IsFinite(_gs);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+            {
+                int k = i * m + j;
+                double v = u[k], s = _g[k] * (v - u[nm + k]) + gr * v - (j > 0 ? gr * u[k - 1] : 0);
+                if (j + 1 < m) s += gr * (v - u[k + 1]);
+                y[k] = s;
+            }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+            {
+                int k = i * m + j;
+                double v = u[nm + k], s = _g[k] * (v - u[k]);
+                if (i > 0) s += gc * (v - u[nm + k - m]);
+                double next = i + 1 < n ? u[nm + k + m] : sense ? u[2 * nm + j] : 0;
+                s += gc * (v - next);
+                y[nm + k] = s;
+            }
+        for (int j = 0; j < m; j++)
+            y[2 * nm + j] = sense ? gc * (u[2 * nm + j] - u[nm + (n - 1) * m + j]) + _gs * u[2 * nm + j] : u[2 * nm + j];
+    }
+
+    /// <summary>z = M⁻¹·r with M the line blocks of A (each row line, each column line with its terminal).</summary>
+    private void Precondition(double[] r, double[] z)
+    {
+        int n = _a.Rows, m = _a.Columns, nm = n * m;
+        bool sense = double.IsFinite(_gs);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                int k = i * m + j;
+                _diag[j] = _gr + (j + 1 < m ? _gr : 0) + _g[k];
+                _rhs[j] = r[k];
+            }
+            ThomasPlain(m, _gr, z, i * m, 1);
+        }
+        // all column lines at once, row by row (unit-stride memory): Thomas forward sweep storing the
+        // modified super-diagonal in _cc and the modified right side in z, then back substitution
+        double gc = _gc;
+        var cc = _cc;
+        for (int i = 0; i < n; i++)
+        {
+            int row = i * m;
+            for (int j = 0; j < m; j++)
+            {
+                int k = row + j;
+                double diag = (i > 0 ? gc : 0) + gc + _g[k];
+                double cPrev = i > 0 ? cc[k - m] : 0, dPrev = i > 0 ? z[nm + k - m] : 0;
+                double denom = diag + gc * cPrev;
+                bool last = i + 1 == n && !sense;
+                cc[k] = last ? 0 : -gc / denom;
+                z[nm + k] = (r[nm + k] + gc * dPrev) / denom;
+            }
+        }
+        for (int j = 0; j < m; j++)
+        {
+            if (sense)
+            {
+                int k = (n - 1) * m + j;
+                double denom = gc + _gs + gc * cc[k];
+                z[2 * nm + j] = (r[2 * nm + j] + gc * z[nm + k]) / denom;
+            }
+            else z[2 * nm + j] = r[2 * nm + j];
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            int row = i * m;
+            for (int j = 0; j < m; j++)
+            {
+                int k = row + j;
+                double next = i + 1 < n ? z[nm + k + m] : sense ? z[2 * nm + j] : 0;
+                z[nm + k] -= cc[k] * next;
+            }
+        }
+    }
+
+    /// <summary>Tridiagonal solve (diagonal _diag, off-diagonals −off, right side _rhs) into z[offset + stride·i]; element len−1 goes to <paramref name="lastIndex"/> if given.</summary>
+    private void ThomasPlain(int len, double off, double[] z, int offset, int stride, int lastIndex = -1)
+    {
+        double prevC = 0, prevD = 0;
+        for (int i = 0; i < len; i++)
+        {
+            double denom = _diag[i] + off * prevC;
+            prevC = i + 1 < len ? -off / denom : 0;
+            prevD = (_rhs[i] + off * prevD) / denom;
+            _c[i] = prevC;
+            _rhs[i] = prevD;
+        }
+        double next = 0;
+        for (int i = len - 1; i >= 0; i--)
+        {
+            double v = _rhs[i] - _c[i] * next;
+            z[lastIndex >= 0 && i == len - 1 ? lastIndex : offset + stride * i] = v;
+            next = v;
+        }
     }
 
     /// <summary>Tridiagonal solve of a row line (off-diagonals −g) into values[offset + stride·j].</summary>
