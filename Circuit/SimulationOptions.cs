@@ -49,6 +49,10 @@ public sealed class SimulationOptions
     public int MaxOrder { get; set; } = 2;
     /// <summary>Largest error allowed in the time of a state-triggered event (a threshold crossing), s (eventtol; AnalogNN extension).</summary>
     public double EventTolerance { get; set; } = 1e-9;
+    /// <summary>Largest node-voltage change of a converged sweep of the network-level crossbar DC solver, V (xbartol; AnalogNN extension).</summary>
+    public double CrossbarTolerance { get; set; } = 1e-12;
+    /// <summary>Sweep limit of the network-level crossbar DC solver (xbarsweeps; AnalogNN extension).</summary>
+    public int CrossbarSweeps { get; set; } = 10000;
     /// <summary>Circuit temperature, °C (temp).</summary>
     public double Temp { get; set; } = 27;
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
@@ -77,6 +81,8 @@ public sealed class SimulationOptions
             case "srcsteps": SrcSteps = (int)value; return true;
             case "maxord": MaxOrder = Math.Clamp((int)value, 1, 2); return true;
             case "eventtol": EventTolerance = value; return true;
+            case "xbartol": CrossbarTolerance = value; return true;
+            case "xbarsweeps": CrossbarSweeps = (int)value; return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
             default: return false;

@@ -129,10 +129,12 @@ public sealed class LinearDriftKernel(MemristorLevel window, double ron, double 
 /// (IVRELATION=0) or RON·exp(λx), λ = ln(ROFF/RON) (IVRELATION=1). Windows (WT): 0 none,
 /// 1 Joglekar, 2 Biolek, 3 Prodromakis, 4 Kvatinsky f_off = exp(−exp((w − AOFF)/WC)),
 /// f_on = exp(−exp(−(w − AON)/WC)).
+/// VTEAM (Kvatinsky et al., IEEE TCAS-II 62(8), 2015) is the same law with the voltage in place of
+/// the current: thresholds VOFF &gt; 0 and VON (magnitude), selected by giving VOFF or VON.
 /// </summary>
 public sealed class TeamKernel(double ron, double roff, double kon, double koff, double alphaOn, double alphaOff,
     double ion, double ioff, double xon, double xoff, bool exponential, int windowType, double p, double j,
-    double aon, double aoff, double wc) : MemristorKernel
+    double aon, double aoff, double wc, bool voltageControlled = false) : MemristorKernel
 {
     private readonly double _d = xoff - xon;
     private readonly double _lambda = Math.Log(roff / ron);
@@ -152,6 +154,7 @@ public sealed class TeamKernel(double ron, double roff, double kon, double koff,
     public override double Rate(double v, double x, double up, double down, out double dfdv, out double dfdx)
     {
         double i = Current(v, x, out double didv, out double didx);
+        if (voltageControlled) { i = v; didv = 1; didx = 0; }
         double ionAbs = Math.Abs(ion);
         double g, dgdi;
         bool off;

@@ -47,6 +47,8 @@ public sealed class MemristorModel : Model
         new("alphaoff", 3, "", "TEAM OFF exponent", 0, true),
         new("ion", 8.9e-6, "A", "TEAM ON current threshold (magnitude)", 0, true),
         new("ioff", 1.15e-4, "A", "TEAM OFF current threshold", 0, true),
+        new("von", 0.3, "V", "VTEAM ON voltage threshold (magnitude); giving VON or VOFF selects VTEAM", 0, true),
+        new("voff", 0.3, "V", "VTEAM OFF voltage threshold", 0, true),
         new("xon", 0, "m", "TEAM ON bound of the gap w", 0),
         new("xoff", 3e-9, "m", "TEAM OFF bound of the gap w", 0, true),
         new("ivrelation", 0, "", "TEAM I–V relation: 0 linear R(x), 1 exponential R(x)", 0),
@@ -146,9 +148,11 @@ public sealed class MemristorModel : Model
                 double ron = IsGiven("ron") ? this["ron"] : 50, roff = IsGiven("roff") ? this["roff"] : 1e3;
                 double xon = this["xon"], xoff = this["xoff"];
                 if (!(xoff > xon)) throw new CircuitException(Name, "XOFF must be greater than XON");
+                bool vteam = IsGiven("von") || IsGiven("voff");
                 return new TeamKernel(ron, roff, this["kon"], this["koff"], this["alphaon"], this["alphaoff"],
-                    this["ion"], this["ioff"], xon, xoff, this["ivrelation"] >= 0.5, (int)this["wt"], this["p"], this["j"],
-                    IsGiven("aon") ? this["aon"] : xon, IsGiven("aoff") ? this["aoff"] : xoff, this["wc"]);
+                    vteam ? this["von"] : this["ion"], vteam ? this["voff"] : this["ioff"], xon, xoff, this["ivrelation"] >= 0.5,
+                    (int)this["wt"], this["p"], this["j"],
+                    IsGiven("aon") ? this["aon"] : xon, IsGiven("aoff") ? this["aoff"] : xoff, this["wc"], vteam);
             }
             case MemristorLevel.Yakopcic:
                 if (!(this["xp"] < 1) || !(this["xn"] < 1)) throw new CircuitException(Name, "XP and XN must be below 1");

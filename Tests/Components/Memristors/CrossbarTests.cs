@@ -197,3 +197,57 @@ public class CrossbarTests
         return y[k - 1] + a * (y[k] - y[k - 1]);
     }
 }
+
+/// <summary>The stamp and the fast-mode programming path do not allocate.</summary>
+public class MemristorAllocationTests
+{
+    [Test]
+    public void When_CrossbarLoadedAndProgrammed_Expect_NoAllocation()
+    {
+        var model = new MemristorModel("mj");
+        var c = new AnalogNN.Circuit.Circuit();
+        c.Add(new VoltageSource("v0", "in0", "0", 1));
+        var xb = new Crossbar("xb", "in", "out", model, 8, 8, 1, 1);
+        c.Add(xb);
+        var system = new AnalogNN.Solvers.MnaSystem(c, new AnalogNN.Circuit.SimulationOptions());
+        var behavior = system.FindBehavior("xb")!;
+        behavior.Load(system.Context);
+        xb.States.ApplyPulse(PulseTarget.All, 1, 1e-6);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++) behavior.Load(system.Context);
+        for (int k = 0; k < 10; k++) xb.States.ApplyPulse(PulseTarget.OfRow(k % 8), 1, 1e-6);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0));
+    }
+}
+
+/// <summary>The network-level crossbar DC solver against the MNA operating point of the same YCROSSBAR.</summary>
+public class CrossbarDcSolverTests
+{
+    [TestCase(MemristorLevel.Joglekar, 2.0, 3.0, 100.0)]
+    [TestCase(MemristorLevel.Joglekar, 1.0, 1.0, 0.0)]
+    [TestCase(MemristorLevel.Joglekar, 0.0, 2.0, 50.0)]
+    [TestCase(MemristorLevel.Joglekar, 2.0, 0.0, 50.0)]
+    [TestCase(MemristorLevel.Yakopcic, 1.0, 1.0, 10.0)]
+    public void When_DcSolvedAtNetworkLevel_Expect_MnaOperatingPoint(MemristorLevel level, double rrow, double rcol, double rsense)
+    {
+        const int n = 7, m = 5;
+        var model = new MemristorModel("mm", level);
+        var xb = new Crossbar("xb", "in", "out", model, n, m, rrow, rcol, new CrossbarInitialStates.Spread(0.5, 0.25, 2));
+        var c = new AnalogNN.Circuit.Circuit();
+        double[] rows = Enumerable.Range(0, n).Select(i => 0.3 + 0.4 * i).ToArray();
+        for (int i = 0; i < n; i++) c.Add(new VoltageSource($"v{i}", $"in{i}", "0", rows[i]));
+        for (int j = 0; j < m; j++)
+            if (rsense > 0) c.Add(new Resistor($"rs{j}", $"out{j}", "0", rsense));
+            else c.Add(new VoltageSource($"vs{j}", $"out{j}", "0", 0));
+        c.Add(xb);
+        var op = new OperatingPoint(c, new AnalogNN.Circuit.SimulationOptions { RelTol = 1e-9, AbsTol = 1e-15, VnTol = 1e-12 }).Run();
+        var solver = new CrossbarDcSolver(xb.States, rrow, rcol, rsense);
+        var currents = new double[m];
+        solver.Solve(rows, currents);
+        for (int j = 0; j < m; j++)
+        {
+            double expected = rsense > 0 ? op[$"v(out{j})"] / rsense : op[$"i(vs{j})"];
+            Assert.That(currents[j], Is.EqualTo(expected).Within(1e-9 * Math.Abs(expected) + 1e-15), $"column {j} ({solver.Sweeps} sweeps)");
+        }
+    }
+}

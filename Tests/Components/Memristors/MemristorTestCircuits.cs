@@ -42,6 +42,17 @@ internal static class MemristorTestCircuits
                 if (i < -iOn) return kOn * Math.Pow(-i / iOn - 1, 3) / d;
                 return 0;
             });
+        // VTEAM: same law with the voltage in place of the current, thresholds VOFF = VON = 0.5 V
+        const double vKoff = 1e-5, vKon = -1e-5, vOff = 0.5, vOn = 0.5;
+        yield return new("VTEAM", () =>
+        {
+            var m = new MemristorModel("mv", MemristorLevel.Team);
+            m.Set("ron", tRon); m.Set("roff", tRoff); m.Set("koff", vKoff); m.Set("kon", vKon);
+            m.Set("voff", vOff); m.Set("von", vOn); m.Set("wt", 0);
+            return m;
+        }, 1.0, 1e3, 0.5,
+            (v, x) => v / (tRon + (tRoff - tRon) * x),
+            (v, x) => v > vOff ? vKoff * Math.Pow(v / vOff - 1, 3) / d : v < -vOn ? vKon * Math.Pow(-v / vOn - 1, 3) / d : 0);
         // Yakopcic with its published parameter set (A1 = A2 = 0.17, B = 0.05, VP = 0.65, VN = 0.56, AP = AN = 4000, XP = 0.3, XN = 0.5, ALPHAP = 1, ALPHAN = 5)
         yield return new("Yakopcic", () => new MemristorModel("my", MemristorLevel.Yakopcic), 1.0, 1e3, 0.1,
             (v, x) => 0.17 * x * Math.Sinh(0.05 * v),

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using AnalogNN.Circuit;
+using AnalogNN.Components.Memristors;
+using AnalogNN.Components.Passives;
+using AnalogNN.Components.Sources;
+using AnalogNN.Netlists.Simulation;
+using AnalogNN.Netlists.Waveforms;
+using AnalogNN.Solvers.Analyses;
+using AnalogNN.Solvers.Output;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+// Memristor figures and benchmarks (outside the test run).
+//   memristor-bench figures OUTDIR                       SVG figures of docs/memristors.md
+//   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] gen_crossbar.py crossbars through AnalogNN (and ngspice)
+//   memristor-bench dc N...                              DC solve of an N×N YCROSSBAR with wire resistance
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+switch (args.FirstOrDefault())
+{
+    case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); break;
+    case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray(), args.Contains("--ngspice")); break;
+    case "dc": Bench.Dc(args.Skip(1).Select(int.Parse).ToArray()); break;
+    case "dcfast": Bench.DcFast(args.Skip(1).Select(int.Parse).ToArray()); break;
+    default: Console.Error.WriteLine("usage: memristor-bench figures OUTDIR | tran GEN_CROSSBAR_PY N... [--ngspice] | dc N..."); return 2;
+}
+return 0;
+
+internal static class Bench
+{
+    private static string Run(string file, string arguments, out double seconds)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["SPICE_ASCIIRAWFILE"] = "1";
+        var sw = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        seconds = sw.Elapsed.TotalSeconds;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed");
+        return output;
+    }
+
+    public static void Transient(string generator, int[] sizes, bool ngspice)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "analognn-xbench");
+        Directory.CreateDirectory(dir);
+        Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
+        foreach (int n in sizes)
+        {
+            string deck = Path.Combine(dir, $"an{n}.cir");
+            File.WriteAllText(deck, Run("python3", $"{generator} {n} {n} 200u --dialect analognn", out _));
+            var job = NetlistJob.Load(deck);
+            var circuit = job.CircuitOf();
+            var sw = Stopwatch.StartNew();
+            var tran = new Transient(circuit, new TransientSpec(0.1e-6, 200e-6, UseIc: true));
+            var rec = new WaveformRecorder();
+            tran.Run(rec);
+            double ours = sw.Elapsed.TotalSeconds;
+            var st = tran.Statistics!;
+            double total = st.LoadTicks + st.FactorTicks + st.SolveTicks;
+            string ng = "-", speed = "-", err = "-";
+            if (ngspice)
+            {
+                string ngDeck = Path.Combine(dir, $"ng{n}.cir"), raw = Path.Combine(dir, $"ng{n}.raw");
+                File.WriteAllText(ngDeck, Run("python3", $"{generator} {n} {n} 200u --dialect ngspice", out _));
+                Run("ngspice", $"-b -r {raw} {ngDeck}", out double ngs);
+                var reference = RawFileReader.Read(raw).First(t => t.PlotName.StartsWith("Transient", StringComparison.OrdinalIgnoreCase));
+                var ourTable = rec.Find("tran")!;
+                double worst = 0;
+                foreach (var (a, b) in Enumerable.Range(0, n).Select(j => ($"v(c{n - 1}_{j})", $"v(c{n - 1}_{j})"))
+                    .Concat(Enumerable.Range(0, n * n).Select(k => ($"v(x{k / n}_{k % n}.x)", $"x(m{k / n}_{k % n})"))))
+                {
+                    var rt = reference.Columns[0];
+                    var ry = reference.Columns[reference.IndexOf(a)];
+                    int first = Array.FindIndex(rt, t => t >= 1e-8);
+                    worst = Math.Max(worst, WaveformComparison.RelativeError(rt.AsSpan(first), ry.AsSpan(first), ourTable.Columns[0], ourTable.Columns[ourTable.IndexOf(b)]));
+                }
+                ng = ngs.ToString("F2");
+                speed = (ngs / ours).ToString("F1");
+                err = worst.ToString("E2");
+            }
+            Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
+                + $"{100 * st.LoadTicks / total:F0}\t{100 * st.FactorTicks / total:F0}\t{100 * st.SolveTicks / total:F0}\t{ng}\t{speed}\t{err}");
+        }
+    }
+
+    /// <summary>Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.</summary>
+    public static void DcFast(int[] sizes)
+    {
+        Console.WriteLine("N\tdevices\tsweeps\tsolve_s\tmin_col_A\tmax_col_A");
+        foreach (int n in sizes)
+        {
+            var a = new MemristorArray("xb", new MemristorModel("mj"), n, n);
+            a.Randomize(0.5, 0.2, 1);
+            var solver = new CrossbarDcSolver(a, 1, 1, 10);
+            var rows = Enumerable.Repeat(0.2, n).ToArray();
+            var cols = new double[n];
+            new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(rows.AsSpan(0, 4), cols.AsSpan(0, 4)); // JIT
+            var sw = Stopwatch.StartNew();
+            solver.Solve(rows, cols); // cold start: column lines at 0 V
+            double t = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"{n}\t{n * n}\t{solver.Sweeps}\t{t:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
+        }
+    }
+
+    public static void Dc(int[] sizes)
+    {
+        Console.WriteLine("N\tunknowns\tsetup_s\tsolve_s\tmin_col_V\tmax_col_V");
+        foreach (int n in sizes)
+        {
+            var model = new MemristorModel("mj");
+            var sw = Stopwatch.StartNew();
+            var c = new AnalogNN.Circuit.Circuit();
+            for (int i = 0; i < n; i++) c.Add(new VoltageSource($"v{i}", $"in{i}", "0", 0.2));
+            for (int j = 0; j < n; j++) c.Add(new Resistor($"rs{j}", $"out{j}", "0", 10));
+            c.Add(new Crossbar("xb", "in", "out", model, n, n, 1, 1, new CrossbarInitialStates.Spread(0.5, 0.2, 1)));
+            var op = new OperatingPoint(c) { Saves = Enumerable.Range(0, n).Select(j => $"v(out{j})").ToArray() };
+            double setup = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var r = op.Run();
+            double solve = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"{n}\t{2 * n * n + n * n + 3 * n}\t{setup:F3}\t{solve:F3}\t{r.Values.Min():G4}\t{r.Values.Max():G4}");
+        }
+    }
+}
+
+internal static class Figures
+{
+    private static PlotModel Model(string title, string x, string y)
+    {
+        var m = new PlotModel { Title = title, Background = OxyColors.White, DefaultFont = "DejaVu Sans" };
+        m.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = x, MajorGridlineStyle = LineStyle.Dot });
+        m.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = y, MajorGridlineStyle = LineStyle.Dot });
+        m.Legends.Add(new Legend { LegendPosition = LegendPosition.TopLeft, LegendBackground = OxyColor.FromAColor(200, OxyColors.White) });
+        return m;
+    }
+
+    private static void Save(PlotModel m, string dir, string name)
+    {
+        using var s = File.Create(Path.Combine(dir, name));
+        new SvgExporter { Width = 640, Height = 420 }.Export(m, s);
+        Console.WriteLine(Path.Combine(dir, name));
+    }
+
+    private sealed class Recorder : ISimulationOutput
+    {
+        public List<string> Names = new();
+        public List<double[]> Rows = new();
+        public void BeginPlot(PlotHeader header) => Names = header.Signals.Select(s => s.Name).ToList();
+        public void WriteRow(ReadOnlySpan<double> values) => Rows.Add(values.ToArray());
+        public void EndPlot() { }
+        public double[] Column(string name) { int k = Names.IndexOf(name); return Rows.Select(r => r[k]).ToArray(); }
+    }
+
+    private static MemristorModel Make(MemristorLevel level, params (string, double)[] p)
+    {
+        var m = new MemristorModel("m", level);
+        foreach (var (k, v) in p) m.Set(k, v);
+        return m;
+    }
+
+    public static void All(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var hysteresis = new (string Name, MemristorModel Model, double A, double F, double X0)[]
+        {
+            ("Joglekar (RON=100, ROFF=16k, K=2e7, P=1)", Make(MemristorLevel.Joglekar, ("k", 2e7)), 1.2, 10e3, 0.5),
+            ("Biolek (RON=100, ROFF=16k, K=2e7, P=1)", Make(MemristorLevel.Biolek, ("k", 2e7)), 1.2, 10e3, 0.5),
+            ("Prodromakis (K=2e7, P=2, J=1)", Make(MemristorLevel.Prodromakis, ("k", 2e7), ("p", 2)), 1.2, 10e3, 0.5),
+            ("TEAM (RON=100, ROFF=10k, KOFF=4e-9, IOFF=ION=20u, WT=0)", Make(MemristorLevel.Team, ("ron", 100), ("roff", 10e3), ("koff", 4e-9), ("kon", -4e-9), ("ioff", 2e-5), ("ion", 2e-5), ("wt", 0)), 1.0, 1e3, 0.5),
+            ("Yakopcic (published set)", Make(MemristorLevel.Yakopcic), 1.0, 1e3, 0.1),
+            ("PULSE (beta=3, TMAX=1ms, VSET=VRESET=1)", Make(MemristorLevel.Pulse, ("tmax", 1e-3)), 1.5, 1e3, 0.5),
+            ("RRAM (TAUSET=TAURESET=1ms, V0=0.1)", Make(MemristorLevel.Rram, ("tauset", 1e-3), ("taureset", 1e-3)), 1.3, 1e3, 0.5),
+        };
+        foreach (var h in hysteresis)
+        {
+            var m = Model($"{h.Name}: sine {h.A} V", "v (V)", "i (mA)");
+            foreach (int k in new[] { 1, 4, 16 })
+            {
+                double f = h.F * k;
+                var c = new AnalogNN.Circuit.Circuit();
+                c.Add(new VoltageSource("v1", "a", "0", 0, new SineWaveform(0, h.A, f)));
+                c.Add(new Memristor("m1", "a", "0", h.Model, h.X0));
+                var r = new Recorder();
+                new Transient(c, new TransientSpec(1 / (400 * f), 2 / f, MaxStep: 1 / (400 * f))).Run(r);
+                var v = r.Column("v(a)");
+                var i = r.Column("i(v1)");
+                var s = new LineSeries { Title = $"f = {f / 1e3:G3} kHz" };
+                for (int p = 0; p < v.Length; p++) s.Points.Add(new DataPoint(v[p], -1e3 * i[p]));
+                m.Series.Add(s);
+            }
+            Save(m, dir, "hysteresis-" + h.Name.Split(' ')[0].ToLowerInvariant() + ".svg");
+        }
+
+        // Thesis Fig. 1.2: conductance vs pulse number, 100 potentiation then 100 depression pulses of Δt_max/100
+        var fig = Model("PULSE model: G vs pulse number (Δt = Δt_max/100)", "pulse number", "G / GMAX");
+        foreach (double beta in new[] { 0.005, 3.0 })
+        {
+            var a = new MemristorArray("d", Make(MemristorLevel.Pulse, ("beta", beta)), 1, 1, 0);
+            fig.Series.Add(Train(a, 0, $"β = {beta}", 1e-4));
+        }
+        Save(fig, dir, "pulse-beta.svg");
+        var c2c = Model("PULSE model, β = 0.005: cycle-to-cycle ε_intra = 0.006 (5 runs)", "pulse number", "G / GMAX");
+        var d2d = Model("PULSE model, β = 0.005: device-to-device ε_inter = 1 (5 devices)", "pulse number", "G / GMAX");
+        var spreadC = new MemristorArray("c2c", Make(MemristorLevel.Pulse, ("beta", 0.005), ("cvar", 0.006), ("seed", 1)), 1, 5, 0);
+        var spreadD = new MemristorArray("d2d", Make(MemristorLevel.Pulse, ("beta", 0.005), ("dvar", 1), ("seed", 1)), 1, 5, 0);
+        for (int k = 0; k < 5; k++)
+        {
+            c2c.Series.Add(Train(spreadC, k, $"run {k + 1}", 1e-4));
+            d2d.Series.Add(Train(spreadD, k, $"device {k + 1}", 1e-4));
+        }
+        Save(c2c, dir, "pulse-c2c.svg");
+        Save(d2d, dir, "pulse-d2d.svg");
+
+        // RRAM: state after one pulse vs amplitude and width (no change below threshold)
+        var rr = Model("RRAM: x after one set pulse from x = 0 (VSET = 1 V, V0 = 0.1 V, TAUSET = 1 µs)", "amplitude (V)", "x");
+        var rk = Make(MemristorLevel.Rram).CreateKernel();
+        foreach (double w in new[] { 1e-8, 1e-7, 1e-6, 1e-5 })
+        {
+            var s = new LineSeries { Title = $"width {w * 1e6:G3} µs" };
+            for (double v = 0.8; v <= 1.6001; v += 0.01) s.Points.Add(new DataPoint(v, rk.Pulse(0, v, w, 1, 1)));
+            rr.Series.Add(s);
+        }
+        Save(rr, dir, "rram-pulse.svg");
+    }
+
+    private static LineSeries Train(MemristorArray a, int j, string title, double width)
+    {
+        var s = new LineSeries { Title = title };
+        double gmin = a.Model["gmin"], gmax = a.Model["gmax"];
+        double G() => (gmin + (gmax - gmin) * a.X[j]) / gmax;
+        s.Points.Add(new DataPoint(0, G()));
+        for (int p = 1; p <= 200; p++)
+        {
+            a.ApplyPulse(PulseTarget.Device(0, j), p <= 100 ? 2 : -2, 0.01 * a.Model["tmax"]);
+            s.Points.Add(new DataPoint(p, G()));
+        }
+        return s;
+    }
+}
