@@ -137,6 +137,8 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
     private readonly bool _reactive;
     private int _d, _g, _s, _b, _dp, _sp, _st;
     private double _vt, _vcritS, _vcritD;
+    // slots among (g, s', d', b) × (g, s', d', b), index row·4 + column, for the gate-charge slopes
+    private readonly int[] _gate = new int[16];
     private int _dd, _ddp, _dpd, _ss, _ssp, _sps, _gg, _ggb, _ggdp, _ggsp, _gbg, _gdpg, _gspg, _bb, _bdp, _bsp, _dpb, _spb,
         _dpdp, _spsp, _dpsp, _spdp;
 
@@ -198,6 +200,26 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         _dpb = setup.MatrixSlot(_dp, _b); _spb = setup.MatrixSlot(_sp, _b);
         _dpdp = setup.MatrixSlot(_dp, _dp); _spsp = setup.MatrixSlot(_sp, _sp);
         _dpsp = setup.MatrixSlot(_dp, _sp); _spdp = setup.MatrixSlot(_sp, _dp);
+        int[] nodes = [_g, _sp, _dp, _b];
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) _gate[4 * r + c] = setup.MatrixSlot(nodes[r], nodes[c]);
+    }
+
+    /// <summary>
+    /// Adds the part of a gate charge's Jacobian that comes from its capacitance changing with the
+    /// bias: q = q₁ + (½(C(v) + C₁) + C_ov)·Δa gives ∂i/∂V = α₀·½Δa·∂C/∂V on top of α₀·C̄. The
+    /// slopes are taken in the mode frame (v_gs, v_ds, v_bs of the terminal acting as source);
+    /// <paramref name="e"/> = α₀·½Δa. Returns the Norton correction e·(C_g·v_gs + C_d·v_ds + C_b·v_bs).
+    /// </summary>
+    private double StampChargeSlope(double[] mtx, int other, int roleS, int roleD, double e,
+        double cg, double cd, double cb, double vgsM, double vdsM, double vbsM)
+    {
+        double pg = e * _p * cg, pd = e * _p * cd, pb = e * _p * cb, ps = -(pg + pd + pb);
+        // row g (index 0) and row of the other terminal
+        mtx[_gate[0]] += pg; mtx[_gate[roleS]] += ps; mtx[_gate[roleD]] += pd; mtx[_gate[3]] += pb;
+        int r = 4 * other;
+        mtx[_gate[r]] -= pg; mtx[_gate[r + roleS]] -= ps; mtx[_gate[r + roleD]] -= pd; mtx[_gate[r + 3]] -= pb;
+        return e * (cg * vgsM + cd * vdsM + cb * vbsM);
     }
 
     /// <summary>√(φ − v_bs) and its derivative with respect to v_bs (tangent continuation for v_bs &gt; 0).</summary>
@@ -274,27 +296,45 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
     /// triode by Meyer's fractions, C_gs = C_ch·[1 − (v_dsat − v_ds)²/(2v_dsat − v_ds)²],
     /// C_gd = C_ch·[1 − v_dsat²/(2v_dsat − v_ds)²], with v_dsat = max(v_gst, 25 mV).
     /// </summary>
-    private void Meyer(double vgst, double vds, out double cgs, out double cgd, out double cgb)
+    private void Meyer(double vgst, double vds, out double cgs, out double cgd, out double cgb) =>
+        Meyer(vgst, vds, out cgs, out cgd, out cgb, out _, out _, out _, out _, out _);
+
+    /// <summary>
+    /// Meyer capacitances as above and their slopes (F/V): ∂C_gs/∂v_gst, ∂C_gs/∂v_ds, ∂C_gd/∂v_gst,
+    /// ∂C_gd/∂v_ds, ∂C_gb/∂v_gst. With u = 2v_dsat − v_ds, a = v_dsat − v_ds:
+    /// ∂f_S/∂v_dsat = −2a·v_ds/u³, ∂f_S/∂v_ds = 2a·v_dsat/u³, ∂f_D/∂v_dsat = 2v_dsat·v_ds/u³,
+    /// ∂f_D/∂v_ds = −2v_dsat²/u³ for the fractions f_S, f_D of the channel capacitance.
+    /// </summary>
+    private void Meyer(double vgst, double vds, out double cgs, out double cgd, out double cgb,
+        out double dSg, out double dSd, out double dDg, out double dDd, out double dBg)
     {
         double cox = _coxTotal;
-        cgs = cgd = cgb = 0;
+        cgs = cgd = cgb = dSg = dSd = dDg = dDd = dBg = 0;
         if (cox == 0) return;
-        double channel;
+        double channel, dChannel = 0;
         if (vgst <= -_phi) { cgb = cox; return; }
-        if (vgst <= -0.5 * _phi) { cgb = -vgst * cox / _phi; return; }
+        if (vgst <= -0.5 * _phi) { cgb = -vgst * cox / _phi; dBg = -cox / _phi; return; }
         if (vgst <= 0)
         {
             cgb = -vgst * cox / _phi;
+            dBg = -cox / _phi;
             channel = 2.0 / 3 * cox * (1 + 2 * vgst / _phi);
+            dChannel = 4.0 / 3 * cox / _phi;
         }
         else channel = 2.0 / 3 * cox;
         double vdsat = Math.Max(vgst, MeyerMinVdsat);
-        if (vds >= vdsat) { cgs = channel; return; }
-        double den = 2 * vdsat - vds;
-        den *= den;
+        double dVdsat = vgst > MeyerMinVdsat ? 1 : 0;
+        if (vds >= vdsat) { cgs = channel; dSg = dChannel; return; }
+        double u = 2 * vdsat - vds;
         double a = vdsat - vds;
-        cgs = channel * (1 - a * a / den);
-        cgd = channel * (1 - vdsat * vdsat / den);
+        double u3 = u * u * u;
+        double fS = 1 - a * a / (u * u), fD = 1 - vdsat * vdsat / (u * u);
+        cgs = channel * fS;
+        cgd = channel * fD;
+        dSg = dChannel * fS + channel * (-2 * a * vds / u3) * dVdsat;
+        dSd = channel * 2 * a * vdsat / u3;
+        dDg = dChannel * fD + channel * (2 * vdsat * vds / u3) * dVdsat;
+        dDd = channel * (-2 * vdsat * vdsat / u3);
     }
 
     public void Load(LoadContext context)
@@ -391,8 +431,9 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         if (_reactive && context.Analysis == AnalysisKind.Transient)
         {
             double cgsM, cgdM, cgbM;
-            if (mode > 0) Meyer(vgs - vth0, vds, out cgsM, out cgdM, out cgbM);
-            else Meyer(vgd0 - vth0, -vds, out cgdM, out cgsM, out cgbM);
+            double sSg, sSd, sDg, sDd, sBg;
+            if (mode > 0) Meyer(vgs - vth0, vds, out cgsM, out cgdM, out cgbM, out sSg, out sSd, out sDg, out sDd, out sBg);
+            else Meyer(vgd0 - vth0, -vds, out cgdM, out cgsM, out cgbM, out sSg, out sSd, out sDg, out sDd, out sBg);
             s0[st + SCgs] = cgsM; s0[st + SCgd] = cgdM; s0[st + SCgb] = cgbM;
             // actual-frame gate voltages (charge signs follow the real voltages)
             double ags = _p * vgs, agd = _p * vgd0, agb = _p * (vgs - vbs);
@@ -418,6 +459,19 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
                 double igb = context.Integrate(st + SQgb);
                 gcgs = context.Ag0 * cgs; gcgd = context.Ag0 * cgd; gcgb = context.Ag0 * cgb;
                 ieqgs = igs - gcgs * ags; ieqgd = igd - gcgd * agd; ieqgb = igb - gcgb * agb;
+                // the capacitances' own bias dependence (the mode frame's source is s' or d')
+                double vgsM = mode > 0 ? vgs : vgd0, vdsM = mode > 0 ? vds : -vds, vbsM = mode > 0 ? vbs : vbd0;
+                Threshold(vbsM, out double dVth);
+                int roleS = mode > 0 ? 1 : 2, roleD = mode > 0 ? 2 : 1;
+                double h = 0.5 * context.Ag0;
+                double eS = h * (mode > 0 ? ags - s1[st + SVgsA] : agd - s1[st + SVgdA]);
+                double eD = h * (mode > 0 ? agd - s1[st + SVgdA] : ags - s1[st + SVgsA]);
+                double eB = h * (agb - s1[st + SVgbA]);
+                double cS = StampChargeSlope(mtx, roleS, roleS, roleD, eS, sSg, sSd, -sSg * dVth, vgsM, vdsM, vbsM);
+                double cD = StampChargeSlope(mtx, roleD, roleS, roleD, eD, sDg, sDd, -sDg * dVth, vgsM, vdsM, vbsM);
+                double cB = StampChargeSlope(mtx, 3, roleS, roleD, eB, sBg, 0, -sBg * dVth, vgsM, vdsM, vbsM);
+                if (mode > 0) { ieqgs -= cS; ieqgd -= cD; } else { ieqgd -= cS; ieqgs -= cD; }
+                ieqgb -= cB;
                 // KCL at g: the three gate currents; at s', d', b: their negatives
                 mtx[_gg] += gcgs + gcgd + gcgb;
                 mtx[_ggsp] -= gcgs; mtx[_gspg] -= gcgs; mtx[_spsp] += gcgs;

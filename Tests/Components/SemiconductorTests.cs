@@ -221,6 +221,38 @@ public class MosfetTests
     }
 }
 
+/// <summary>Newton on Meyer gate charges.</summary>
+public class MeyerConvergenceTests
+{
+    [Test]
+    public void When_CmosChainWithMeyerCapsAtSmallSteps_Expect_NoRejectedSteps()
+    {
+        // A PMOS in triode whose gate–drain capacitance changes fast across a 20 ps step made
+        // Newton oscillate (out swinging ±0.1 V for 10 iterations) while the Jacobian ignored
+        // ∂C/∂v; with the capacitance slopes stamped every step converges (ngspice: 0 rejected).
+        var circuit = CircuitBuilder.Build(NetlistParser.Parse("""
+            cmos chain
+            .model nch NMOS(LEVEL=1 VTO=0.6 KP=110u GAMMA=0.45 PHI=0.7 LAMBDA=0.04 TOX=15n CGSO=2e-10 CGDO=2e-10 CGBO=1e-10 RD=20 RS=20)
+            .model pch PMOS(LEVEL=1 VTO=-0.7 KP=45u GAMMA=0.4 PHI=0.65 LAMBDA=0.05 TOX=15n CGSO=2e-10 CGDO=2e-10)
+            VDD vdd 0 3.3
+            VBB vbb 0 -0.5
+            VIN src 0 PULSE(0 3.3 2n 1n 1n 10n 25n)
+            RIN src in 20k
+            MP1 mid in vdd vdd pch W=6u L=1u
+            MN1 mid in 0 vbb nch W=2u L=1u
+            MP2 out mid vdd vdd pch W=12u L=1u
+            MN2 out mid 0 vbb nch W=4u L=1u
+            """, "t.cir").Elaborate());
+        var tran = new Transient(circuit, new TransientSpec(0.05e-9, 50e-9, MaxStep: 0.02e-9));
+        var rec = new RecordingOutput();
+        tran.Run(rec);
+        Assert.That(tran.Statistics!.Rejections, Is.Zero);
+        var vout = rec.Column("v(out)");
+        Assert.That(vout.Max(), Is.GreaterThan(3.2));
+        Assert.That(vout.Min(), Is.LessThan(0.1));
+    }
+}
+
 /// <summary>Voltage-controlled switch with hysteresis.</summary>
 public class SwitchTests
 {
