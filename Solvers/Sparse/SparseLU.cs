@@ -289,6 +289,9 @@ public sealed class SparseLU
                 if (rowDone[i] || !diagonal[i] || (rejected?.Contains(i) ?? false)) continue;
                 long product = (long)(rowCount[i] - 1) * (colCount[i] - 1);
                 if (count == SearchWidth && product >= prod[count - 1]) continue;
+                // a diagonal below pivtol (a stamped but zero entry, e.g. an ideal source's output row)
+                // can never be taken: skip it here instead of rejecting it candidate by candidate
+                if (!(Math.Abs(rows[i][i]) >= PivTol)) continue;
                 int k = count < SearchWidth ? count++ : count - 1;
                 while (k > 0 && prod[k - 1] > product) { prod[k] = prod[k - 1]; cand[k] = cand[k - 1]; k--; }
                 prod[k] = product; cand[k] = i;
