@@ -19,7 +19,7 @@ public class MutationFuzzTests
 {
     private const int Seed = 20261124;
     private const int Mutants = 4000;
-    private const int Simulated = 200;
+    private const int Simulated = 500;
 
     private static readonly string[] Decks =
     [
@@ -31,6 +31,8 @@ public class MutationFuzzTests
         "* controlled sources and functions\n.func sq(x)={x*x}\n.param v0={sq(2)} a={v0 > 3 ? 1 : 0}\nVs in 0 {v0}\n"
             + "Rs in 0 1k\nF1 0 o Vs 2\nRo o 0 500\nH1 h 0 Vs 100\nRh h 0 1k\nG1 0 g in 0 1m\nRg g 0 1k\nI1 0 n2 PWL(0 0 10u 1m)\nR5 n2 0 {1k*(1+a)}\n"
             + ".op\n.tran 1u 20u\n.end\n",
+        "* behavioural source and memristor\n.model mem MEMRISTOR(LEVEL=JOGLEKAR RON=100 ROFF=16k K=1e4 P=2)\n"
+            + "V1 in 0 SIN(0 1 100k)\nB1 b 0 V={tanh(v(in))*2}\nRb b 0 1k\nYMEMRISTOR m1 in m mem X0=0.5\nRm m 0 100\n.tran 0.2u 20u\n.end\n",
     ];
 
     private static readonly string[] Garbage =
