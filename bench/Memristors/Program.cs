@@ -144,6 +144,11 @@ internal static class Figures
     {
         using var s = File.Create(Path.Combine(dir, name));
         new SvgExporter { Width = 640, Height = 420 }.Export(m, s);
+        if (Environment.GetEnvironmentVariable("MEMRISTOR_BENCH_PNG") == "1")
+        {
+            using var png = File.Create(Path.Combine(dir, Path.ChangeExtension(name, ".png")));
+            new OxyPlot.SkiaSharp.PngExporter { Width = 640, Height = 420 }.Export(m, png);
+        }
         Console.WriteLine(Path.Combine(dir, name));
     }
 
@@ -179,7 +184,8 @@ internal static class Figures
         };
         foreach (var h in hysteresis)
         {
-            var m = Model($"{h.Name}: sine {h.A} V", "v (V)", "i (mA)");
+            var m = Model($"{h.Name.Split(" (")[0]}: sine {h.A} V", "v (V)", "i (mA)");
+            m.Subtitle = h.Name.Contains(" (") ? h.Name[(h.Name.IndexOf(" (") + 1)..] : "";
             foreach (int k in new[] { 1, 4, 16 })
             {
                 double f = h.F * k;
@@ -205,8 +211,8 @@ internal static class Figures
             fig.Series.Add(Train(a, 0, $"β = {beta}", 1e-4));
         }
         Save(fig, dir, "pulse-beta.svg");
-        var c2c = Model("PULSE model, β = 0.005: cycle-to-cycle ε_intra = 0.006 (5 runs)", "pulse number", "G / GMAX");
-        var d2d = Model("PULSE model, β = 0.005: device-to-device ε_inter = 1 (5 devices)", "pulse number", "G / GMAX");
+        var c2c = Model("PULSE β = 0.005: cycle-to-cycle ε_intra = 0.006", "pulse number", "G / GMAX");
+        var d2d = Model("PULSE β = 0.005: device-to-device ε_inter = 1", "pulse number", "G / GMAX");
         var spreadC = new MemristorArray("c2c", Make(MemristorLevel.Pulse, ("beta", 0.005), ("cvar", 0.006), ("seed", 1)), 1, 5, 0);
         var spreadD = new MemristorArray("d2d", Make(MemristorLevel.Pulse, ("beta", 0.005), ("dvar", 1), ("seed", 1)), 1, 5, 0);
         for (int k = 0; k < 5; k++)
@@ -218,7 +224,8 @@ internal static class Figures
         Save(d2d, dir, "pulse-d2d.svg");
 
         // RRAM: state after one pulse vs amplitude and width (no change below threshold)
-        var rr = Model("RRAM: x after one set pulse from x = 0 (VSET = 1 V, V0 = 0.1 V, TAUSET = 1 µs)", "amplitude (V)", "x");
+        var rr = Model("RRAM: x after one set pulse from x = 0", "amplitude (V)", "x");
+        rr.Subtitle = "VSET = 1 V, V0 = 0.1 V, TAUSET = 1 µs";
         var rk = Make(MemristorLevel.Rram).CreateKernel();
         foreach (double w in new[] { 1e-8, 1e-7, 1e-6, 1e-5 })
         {
