@@ -252,6 +252,28 @@ public class OneTransistorOneResistorTests
     }
 
     [Test]
+    public void When_CellInsideSubcircuitWithLocalModels_Expect_HierarchicalSignals()
+    {
+        var c = Build($"""
+            sub
+            .subckt syn te g
+            {Models}
+            Y1T1R c te g 0 rr nch W=0.4u L=0.1u
+            .ends
+            VTE te 0 PWL(0 0 1n 1.6 1u 1.6)
+            VG g 0 1
+            X1 te g syn
+            """);
+        var cell = c.Elements.OfType<OneTransistorOneResistor>().Single();
+        Assert.That(cell.Model.Name, Does.Contain("rr"));
+        Assert.That(cell.TransistorModel.Name, Does.Contain("nch"));
+        var output = RunTransient(c);
+        Assert.That(output.Column($"x({cell.Name})")[^1], Is.GreaterThan(0.3));
+        Assert.That(output.Column($"v({cell.Name}.mid)")[^1], Is.GreaterThan(0.5));
+        TestContext.Out.WriteLine($"cell {cell.Name}, mid node {cell.MidNode}");
+    }
+
+    [Test]
     public void When_CellNetlistWritten_Expect_RoundTrip()
     {
         string text = $"round trip\n{Models}\nV1 te 0 1\nVG g 0 1\nY1T1R c1 te g 0 b rr nch W=0.4u L=0.1u NRD=2 M=2 X0=0.3\nY1T1R c2 te g 0 rr nch\n.end\n";
