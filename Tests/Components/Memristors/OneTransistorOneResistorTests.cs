@@ -177,6 +177,23 @@ public class OneTransistorOneResistorTests
         Assert.Throws<ArgumentException>(() => programmer.Apply(one.States, PulseTarget.Device(0, 0), Vte, Width));
     }
 
+    [Test]
+    public void When_TransientProgrammerAndFastProgrammer_Expect_SameStateCountAndEnergy()
+    {
+        var fast = Cell();
+        var slow = Cell();
+        IPulseProgrammer f = new CellPulseProgrammer(fast) { GateVoltage = 1.0 };
+        IPulseProgrammer t = new AnalogNN.Solvers.Programming.CellTransientProgrammer(slow) { GateVoltage = 1.0 };
+        foreach (double a in new[] { Vte, Vte, -1.4 })
+        {
+            f.Apply(fast.States, PulseTarget.All, a, Width / 2);
+            t.Apply(slow.States, PulseTarget.All, a, Width / 2);
+            Assert.That(fast.States.X[0], Is.EqualTo(slow.States.X[0]).Within(1e-3), $"after a {a} V pulse");
+        }
+        Assert.That(slow.States.PulseCount[0], Is.EqualTo(3));
+        Check.Close(slow.States.Energy[0], fast.States.Energy[0], 1e-2, 0, "energy of three pulses");
+    }
+
     // ------------------------------------------------------------------ netlist
 
     private static AnalogNN.Circuit.Circuit Build(string text) =>
@@ -211,6 +228,9 @@ public class OneTransistorOneResistorTests
         {
             double[] ya = a.Column(sa), yb = b.Column(sb);
             double scale = yb.Max(Math.Abs);
+            double worst = 0;
+            for (int k = 0; k < ya.Length; k++) worst = Math.Max(worst, Math.Abs(ya[k] - (sa == "i(c1)" ? -1 : 1) * yb[k]) / scale);
+            TestContext.Out.WriteLine($"{sa}: worst deviation {worst:G3} of full scale over {ya.Length} points");
             double sign = sa == "i(c1)" ? -1 : 1; // i(vte) flows into the source's + terminal: minus the cell current
             for (int k = 0; k < ya.Length; k++)
                 Assert.That(Math.Abs(ya[k] - sign * yb[k]), Is.LessThanOrEqualTo(1e-9 * scale), $"{sa} at t = {ta[k]:G6}");
