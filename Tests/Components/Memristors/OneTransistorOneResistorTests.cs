@@ -162,6 +162,23 @@ public class OneTransistorOneResistorTests
         Assert.That(output.Column("x(c1)").All(v => v == 0.5));
     }
 
+    [TestCase(0.2, 1.2, 0.5)]
+    [TestCase(1.6, 0.9, 0.05)]
+    [TestCase(-0.3, 1.0, 0.7)]
+    public void When_OperatingPointOfCell_Expect_FastModeSeriesSolution(double vte, double vg, double x0)
+    {
+        // the MNA engine's .op (state held) and the fast mode's 2×2 Newton solve the same series
+        var cell = Cell(x0);
+        double expected = cell.Read(vte, vg);
+        var c = new AnalogNN.Circuit.Circuit();
+        c.Add(new VoltageSource("vte", "te", "0", vte));
+        c.Add(new VoltageSource("vg", "g", "0", vg));
+        c.Add(cell);
+        var op = new OperatingPoint(c).Run();
+        Check.Close(expected, op["i(c1)"], 1e-6, 1e-15, "cell current");
+        Assert.That(op["x(c1)"], Is.EqualTo(x0));
+    }
+
     [Test]
     public void When_CellProgrammerInterface_Expect_PulsesCountedAndEnergyAccumulated()
     {
