@@ -180,6 +180,45 @@ public class OneTransistorOneResistorTests
     }
 
     [Test]
+    public void When_CycleVariabilityAndSeed_Expect_ReproducibleNoisyProgramming()
+    {
+        OneTransistorOneResistor Noisy()
+        {
+            var m = Rram();
+            m.Set("cvar", 0.01);
+            m.Set("seed", 7);
+            return new OneTransistorOneResistor("c1", "te", "g", "0", null, m, Nmos(), Geo, 0);
+        }
+        var a = Noisy();
+        var b = Noisy();
+        var clean = Cell();
+        for (int k = 0; k < 5; k++)
+        {
+            a.ApplyPulse(Vte, 1.0, Width / 5);
+            b.ApplyPulse(Vte, 1.0, Width / 5);
+            clean.ApplyPulse(Vte, 1.0, Width / 5);
+        }
+        Assert.That(a.States.X[0], Is.EqualTo(b.States.X[0]), "same seed, same numbers");
+        Assert.That(a.States.X[0], Is.Not.EqualTo(clean.States.X[0]));
+        // a read-level pulse does not move the state, so it draws no noise
+        double before = a.States.X[0];
+        a.ApplyPulse(0.2, 1.0, Width);
+        Assert.That(a.States.X[0], Is.EqualTo(before));
+    }
+
+    [Test]
+    public void When_TransistorHasSeriesResistance_Expect_FastModeRejectedTransientFine()
+    {
+        var n = Nmos();
+        n.Set("rd", 100);
+        var cell = new OneTransistorOneResistor("c1", "te", "g", "0", null, Rram(), n, Geo, 0);
+        var ex = Assert.Throws<CircuitException>(() => cell.ApplyPulse(Vte, 1.0, Width));
+        Assert.That(ex!.Message, Does.Contain("RD/RS"));
+        var (_, x, _) = TransientPulse(cell, 1.0);
+        Assert.That(x, Is.GreaterThan(0.3));
+    }
+
+    [Test]
     public void When_CellProgrammerInterface_Expect_PulsesCountedAndEnergyAccumulated()
     {
         var cell = Cell();
