@@ -271,6 +271,31 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         gmbs = -gm * dVth;
     }
 
+    /// <summary>True when RD, RS or RSH give the device internal drain/source nodes.</summary>
+    internal bool HasSeriesResistance => _gd > 0 || _gs > 0;
+
+    /// <summary>
+    /// The channel current into the drain terminal (A) at the actual terminal voltages (V), from the
+    /// same square law the stamp uses (forward or reverse mode), and its derivative with respect to
+    /// the drain voltage (S): g_ds in forward mode, g_m + g_ds + g_mbs in reverse mode (the drain is
+    /// then the source of the equations). No series resistances, no bulk junctions. Used by the 1T1R
+    /// cell's fast programming mode to solve the transistor–memristor series without the MNA engine.
+    /// </summary>
+    internal double ChannelCurrent(double vd, double vg, double vs, double vb, out double dIdVd)
+    {
+        double vds = _p * (vd - vs), vgs = _p * (vg - vs), vbs = _p * (vb - vs);
+        double ids, gm, gds, gmbs;
+        if (vds >= 0)
+        {
+            SquareLaw(vgs, vds, vbs, out ids, out _, out gds, out _, out _);
+            dIdVd = gds;
+            return _p * ids;
+        }
+        SquareLaw(vgs - vds, -vds, vbs - vds, out ids, out gm, out gds, out gmbs, out _);
+        dIdVd = gm + gds + gmbs;
+        return -_p * ids;
+    }
+
     /// <summary>Ideal bulk junction i = IS(e^(v/Vt) − 1) + gmin·v; for v ≤ −3Vt the exponential is dropped (i = −IS + gmin·v).</summary>
     private double BulkDiode(double v, double isat, double gmin, out double g)
     {

@@ -81,6 +81,7 @@ public static partial class CircuitBuilder
                 case "B": return Behavioral();
                 case "YMEMRISTOR": return MemristorCard();
                 case "YCROSSBAR": return CrossbarCard();
+                case "Y1T1R": return CellCard();
             }
             if (NeuronElement() is { } neuron) return neuron;
             throw new LocatedException(card.Location, $"{Describe(card.Kind)} '{Name}' is not supported yet");
@@ -108,7 +109,7 @@ public static partial class CircuitBuilder
             "J" => ["NJF", "PJF"],
             "S" => ["SW"],
             "W" => ["CSW"],
-            "YMEMRISTOR" or "YCROSSBAR" => ["MEMRISTOR"],
+            "YMEMRISTOR" or "YCROSSBAR" or "Y1T1R" => ["MEMRISTOR"],
             _ => NeuronModelTypes(kind),
         };
 

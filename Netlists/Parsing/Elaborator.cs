@@ -211,6 +211,7 @@ internal sealed class Elaborator
             nodeLocations[k] = e.Nodes[k].Location;
         }
         ModelCard? model = null;
+        List<ModelCard>? models = null;
         var fields = new CardField[e.Fields.Count];
         bool behavioural = e.Kind == "B";
         for (int k = 0; k < fields.Length; k++)
@@ -218,8 +219,10 @@ internal sealed class Elaborator
             var f = e.Fields[k];
             if (f is WordSyntax { Role: WordRole.Model } w)
             {
-                model = scope.FindModel(w.Text) ?? throw new LocatedException(w.Location, $"unknown model '{w.Text}'");
-                fields[k] = new IdentifierField(model.Name, w.Location);
+                var found = scope.FindModel(w.Text) ?? throw new LocatedException(w.Location, $"unknown model '{w.Text}'");
+                model ??= found;
+                (models ??= new List<ModelCard>(2)).Add(found);
+                fields[k] = new IdentifierField(found.Name, w.Location);
             }
             else if (f is WordSyntax { Role: WordRole.Element } r)
             {
@@ -238,7 +241,7 @@ internal sealed class Elaborator
         if (_elementNames.TryGetValue(name, out var first))
             throw new LocatedException(e.NameLocation, $"duplicate element name '{e.Name}'{(scope.Path.Length > 0 ? $" ('{name}')" : "")}, first defined at {first}");
         _elementNames[name] = e.NameLocation;
-        _elements.Add(new ElementCard(name, e.Kind, nodes, nodeLocations, fields, e.NameLocation, model, scope.Path));
+        _elements.Add(new ElementCard(name, e.Kind, nodes, nodeLocations, fields, e.NameLocation, model, scope.Path, models));
     }
 
     private static IEnumerable<BranchCurrentExpression> CurrentReferences(Expression e)

@@ -20,6 +20,7 @@ internal static class ElementShapes
         ["OPAMP"] = 3,
         ["ACT"] = 2,
         ["INTEG"] = 2,
+        ["1T1R"] = 4,
     };
 
     /// <summary>Letters with a known card shape (X and B are parsed separately).</summary>
@@ -74,12 +75,24 @@ internal static class ElementShapes
                 }
                 return positional >= 5 && !SpiceNumber.LooksLikeNumber(tokens[first + 4].Text) ? 4 : 3;
             }
+            case 'Y' when kind.Equals("Y1T1R", StringComparison.OrdinalIgnoreCase):
+            {
+                // Y1T1R name te gate src [bulk] mmodel nmodel: six positional words mean the bulk is given.
+                int positional = 0;
+                for (int k = first; k < tokens.Count && tokens[k].IsWord
+                    && !(k + 1 < tokens.Count && tokens[k + 1].Kind is TokenKind.Equals or TokenKind.LeftParen); k++) positional++;
+                return positional >= 6 ? 4 : 3;
+            }
             case 'Y':
                 return DeviceNodeCount(kind[1..]) ?? 2;
             default:
                 return 2;
         }
     }
+
+    /// <summary>How the top-level word field at <paramref name="index"/> (after the nodes) of a card of <paramref name="kind"/> is read (a 1T1R cell names two models).</summary>
+    public static WordRole RoleOf(string kind, int index, string text) =>
+        index == 1 && kind.Equals("Y1T1R", StringComparison.OrdinalIgnoreCase) ? WordRole.Model : RoleOf(kind[0], index, text);
 
     /// <summary>How the top-level word field at <paramref name="index"/> (after the nodes) is read.</summary>
     public static WordRole RoleOf(char letter, int index, string text) => letter switch

@@ -59,8 +59,10 @@ public sealed record ExpressionField(Expression Expression, SourceLocation Locat
 public sealed class ElementCard
 {
     internal ElementCard(string name, string kind, IReadOnlyList<string> nodes, IReadOnlyList<SourceLocation> nodeLocations,
-        IReadOnlyList<CardField> fields, SourceLocation location, ModelCard? model, string instancePath)
+        IReadOnlyList<CardField> fields, SourceLocation location, ModelCard? model, string instancePath,
+        IReadOnlyList<ModelCard>? models = null)
     {
+        Models = models ?? (model is null ? [] : [model]);
         Name = name;
         Kind = kind;
         Nodes = nodes;
@@ -87,6 +89,8 @@ public sealed class ElementCard
     public SourceLocation Location { get; }
     /// <summary>The model the card names (D, M, Q, J, S, W, Y cards), resolved through subcircuit scopes.</summary>
     public ModelCard? Model { get; }
+    /// <summary>Every model the card names, in field order (a 1T1R cell names two); <see cref="Model"/> is the first.</summary>
+    public IReadOnlyList<ModelCard> Models { get; }
     /// <summary>Instance path (<c>x1.x2</c>), empty at top level.</summary>
     public string InstancePath { get; }
 

@@ -89,7 +89,7 @@ internal sealed class StatementParser
         }
         int count = ElementShapes.NodeCount(letter, kind, tokens, i);
         var nodes = ReadNodes(line, tokens, ref i, count, name, letter == 'Y' ? kind : null);
-        var fields = ParseFields(tokens, ref i, insideGroup: false, roleOf: (index, text) => ElementShapes.RoleOf(letter, index, text));
+        var fields = ParseFields(tokens, ref i, insideGroup: false, roleOf: (index, text) => ElementShapes.RoleOf(kind, index, text));
         Add(new ElementStatement(name, nameLoc, kind, nodes, fields, head.Location));
     }
 

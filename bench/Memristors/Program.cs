@@ -3,6 +3,7 @@ using System.Globalization;
 using AnalogNN.Circuit;
 using AnalogNN.Components.Memristors;
 using AnalogNN.Components.Passives;
+using AnalogNN.Components.Semiconductors;
 using AnalogNN.Components.Sources;
 using AnalogNN.Netlists.Simulation;
 using AnalogNN.Netlists.Waveforms;
@@ -17,11 +18,13 @@ using OxyPlot.Series;
 //   memristor-bench figures OUTDIR                       SVG figures of docs/memristors.md
 //   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] gen_crossbar.py crossbars through AnalogNN (and ngspice)
 //   memristor-bench dc N...                              DC solve of an N×N YCROSSBAR with wire resistance
+//   memristor-bench cell OUTDIR                          1T1R compliance figures and fast-mode timing
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
-    case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); break;
+    case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
+    case "cell": Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
     case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray(), args.Contains("--ngspice")); break;
     case "dc": Bench.Dc(args.Skip(1).Select(int.Parse).ToArray()); break;
     case "dcfast": Bench.DcFast(args.Skip(1).Select(int.Parse).ToArray()); break;
@@ -234,6 +237,78 @@ internal static class Figures
             rr.Series.Add(s);
         }
         Save(rr, dir, "rram-pulse.svg");
+    }
+
+    /// <summary>
+    /// 1T1R compliance (docs/memristors.md §10): the same SET pulse (TE 1.6 V, 1 µs, from x = 0) at five gate
+    /// voltages — final conductance vs gate (fast mode, transient, I_sat/VSET) and the transient cell current.
+    /// Prints the fast-mode cost per pulse.
+    /// </summary>
+    public static void Cell(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var rram = Make(MemristorLevel.Rram, ("gon", 2e-4), ("goff", 2e-6), ("vset", 0.6), ("vreset", 0.6), ("v0", 0.15), ("tauset", 1e-6), ("taureset", 1e-6));
+        var nmos = new MosfetModel("nch", false);
+        nmos.Set("vto", 0.5);
+        nmos.Set("kp", 1e-4);
+        var geo = new MosfetGeometry(W: 0.4e-6, L: 0.1e-6);
+        const double vte = 1.6, width = 1e-6, beta = 4e-4;
+        double[] gates = [0.8, 0.9, 1.0, 1.1, 1.2];
+        var g = Model("1T1R SET compliance: TE 1.6 V, 1 µs, x0 = 0 (VTO 0.5 V, β 400 µA/V², VSET 0.6 V)", "gate voltage (V)", "final conductance (µS)");
+        var fast = new ScatterSeries { Title = "fast mode", MarkerType = MarkerType.Circle, MarkerSize = 5 };
+        var tran = new ScatterSeries { Title = "transient", MarkerType = MarkerType.Cross, MarkerSize = 7, MarkerStroke = OxyColors.Black };
+        var ideal = new LineSeries { Title = "I_sat / VSET = β(VG − VTO)²/(2·VSET)", LineStyle = LineStyle.Dash };
+        var cur = Model("1T1R SET: cell current i(c1) under the same pulse (dashed: β/2·(VG − VTO)²)", "time (µs)", "i (µA)");
+        for (double vg = 0.75; vg <= 1.2501; vg += 0.01) ideal.Points.Add(new DataPoint(vg, 1e6 * beta / 2 * (vg - 0.5) * (vg - 0.5) / 0.6));
+        foreach (double vg in gates)
+        {
+            var cf = new OneTransistorOneResistor("c1", "te", "g", "0", null, rram, nmos, geo, 0);
+            cf.ApplyPulse(vte, vg, width);
+            fast.Points.Add(new ScatterPoint(vg, 1e6 * cf.States.Conductance(0, 0)));
+            var ct = new OneTransistorOneResistor("c1", "te", "g", "0", null, rram, nmos, geo, 0);
+            var c = new AnalogNN.Circuit.Circuit();
+            c.Add(new VoltageSource("vte", "te", "0", 0, new PwlWaveform([0, 1e-9, width - 1e-9, width], [0, vte, vte, 0])));
+            c.Add(new VoltageSource("vg", "g", "0", vg));
+            c.Add(ct);
+            var r = new Recorder();
+            new Transient(c, new TransientSpec(width / 400, width, MaxStep: width / 400)).Run(r);
+            double gt = 2e-6 + (2e-4 - 2e-6) * ct.States.LastX[0]; // a transient leaves States.X alone; LastX is its final state
+            tran.Points.Add(new ScatterPoint(vg, 1e6 * gt));
+            var s = new LineSeries { Title = $"VG = {vg:F1} V" };
+            var t = r.Column("time");
+            var i = r.Column("i(c1)");
+            for (int k = 0; k < t.Length; k++) s.Points.Add(new DataPoint(1e6 * t[k], 1e6 * i[k]));
+            cur.Series.Add(s);
+            double isat = 1e6 * beta / 2 * (vg - 0.5) * (vg - 0.5);
+            cur.Series.Add(new LineSeries { LineStyle = LineStyle.Dash, Color = OxyColors.Gray, Points = { new DataPoint(0, isat), new DataPoint(1e6 * width, isat) } });
+            Console.WriteLine($"VG={vg:F1}  Isat={isat:F3} uA  G_fast={1e6 * cf.States.Conductance(0, 0):F4} uS  G_tran={1e6 * gt:F4} uS  x_fast={cf.States.X[0]:F5} x_tran={ct.States.LastX[0]:F5}");
+        }
+        g.Series.Add(ideal);
+        g.Series.Add(fast);
+        g.Series.Add(tran);
+        Save(g, dir, "1t1r-compliance.svg");
+        Save(cur, dir, "1t1r-set-current.svg");
+
+        foreach (double dx in new[] { 2e-4, 1e-3, 4e-3, 1e-2 })
+            foreach (double vg in gates)
+            {
+                var cc = new OneTransistorOneResistor("c1", "te", "g", "0", null, rram, nmos, geo, 0) { MaxStateStep = dx };
+                var res = cc.ApplyPulse(vte, vg, width);
+                Console.WriteLine($"MaxStateStep={dx:G3} VG={vg:F1} x={res.StateAfter:F6} E={res.Energy:G6} steps={res.Steps}");
+            }
+        // fast-mode cost: 1000 SET pulses of 1 µs at VG = 1 V from x = 0 (each from a fresh state)
+        var cell = new OneTransistorOneResistor("c1", "te", "g", "0", null, rram, nmos, geo, 0);
+        var sw = Stopwatch.StartNew();
+        int steps = 0;
+        for (int k = 0; k < 1000; k++)
+        {
+            cell.States.X[0] = 0;
+            steps += cell.ApplyPulse(vte, 1.0, width).Steps;
+        }
+        Console.WriteLine($"fast mode: {sw.Elapsed.TotalMilliseconds / 1000 * 1e3:F1} us per full SET pulse ({steps / 1000} steps each)");
+        sw.Restart();
+        for (int k = 0; k < 1000; k++) cell.ApplyPulse(0.2, 1.0, width);
+        Console.WriteLine($"fast mode: {sw.Elapsed.TotalMilliseconds / 1000 * 1e3:F1} us per read-level pulse (no state change)");
     }
 
     private static LineSeries Train(MemristorArray a, int j, string title, double width)

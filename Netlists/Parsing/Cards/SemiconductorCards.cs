@@ -13,10 +13,11 @@ public static partial class CircuitBuilder
         /// element that names it. Unknown parameters are located errors (as unknown element
         /// parameters are); parameters SPICE knows but this model ignores are warnings.
         /// </summary>
+        /// <remarks><paramref name="modelCard"/> selects another model of the card than the first (a 1T1R cell's transistor).</remarks>
         private TModel ModelOf<TModel>(Func<ModelCard, TModel> create, Func<string, string>? canonical = null,
-            IReadOnlySet<string>? ignored = null) where TModel : Model
+            IReadOnlySet<string>? ignored = null, ModelCard? modelCard = null) where TModel : Model
         {
-            var mc = card.Model!;
+            var mc = modelCard ?? card.Model!;
             if (models.TryGetValue(mc, out var built))
                 return built as TModel ?? throw new LocatedException(card.Location, $"model '{mc.Name}' cannot be used by '{Name}'");
             var model = create(mc);
