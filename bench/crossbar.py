@@ -7,9 +7,10 @@ For each size N: generates the N x N deck (gen_resistive_crossbar.py), runs
 `ngspice -b -r` and `analognn run --stats` on the same file, and reports wall time,
 Newton iterations, time per iteration, the ratio ngspice/AnalogNN and the worst
 waveform difference (../shared/bench/wavecmp.py metric, fraction of full scale).
-AnalogNN is timed as shipped: the Cli project published framework-dependent with ReadyToRun
-code (`dotnet publish Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`),
-which the script does first into OUT/app. With --reuse-ngspice an
+AnalogNN is timed as shipped for batch use: the Cli project published as a Native AOT executable
+(`dotnet publish Cli -c Release -r linux-x64 -p:PublishAot=true -p:CppCompilerAndLinker=gcc`), which
+the script does first into OUT/app; if the AOT toolchain is missing it falls back to a ReadyToRun
+publish run through `dotnet`. With --reuse-ngspice an
 existing OUT/xbN.ngspice.raw and its timing file are reused (64x64 takes ngspice minutes).
 """
 import argparse, json, os, re, subprocess, sys, time
@@ -22,11 +23,12 @@ ap.add_argument("--reuse-ngspice", action="store_true")
 a = ap.parse_args()
 os.makedirs(a.out, exist_ok=True)
 app = os.path.join(a.out, "app")
-subprocess.run(["dotnet", "publish", os.path.join(root, "Cli"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
-                "-p:PublishReadyToRun=true", "-o", app], check=True, stdout=subprocess.DEVNULL)
-cli = os.path.join(app, "analognn.dll")
+cli = [os.path.join(app, "analognn")]
+publish = ["dotnet", "publish", os.path.join(root, "Cli"), "-c", "Release", "-r", "linux-x64", "-o", app]
+if subprocess.run(publish + ["-p:PublishAot=true", "-p:CppCompilerAndLinker=gcc"], stdout=subprocess.DEVNULL).returncode != 0:
+    subprocess.run(publish + ["--self-contained", "false", "-p:PublishReadyToRun=true"], check=True, stdout=subprocess.DEVNULL)
+    cli = ["dotnet", os.path.join(app, "analognn.dll")]
 wavecmp = os.path.join(root, "..", "shared", "bench", "wavecmp.py")
-
 
 def timed(cmd, log):
     t0 = time.monotonic()
@@ -52,7 +54,7 @@ for n in a.sizes:
         ng = {"seconds": dt, "iterations": iters}
         json.dump(ng, open(ng_time, "w"))
     an_dir = os.path.join(a.out, f"xb{n}.analognn")
-    dt, text = timed(["dotnet", cli, "run", deck, "-o", an_dir, "--stats"], os.path.join(a.out, f"xb{n}.analognn.log"))
+    dt, text = timed(cli + ["run", deck, "-o", an_dir, "--stats"], os.path.join(a.out, f"xb{n}.analognn.log"))
     iters = int(re.search(r"iterations:\s*(\d+)", text).group(1))
     an = {"seconds": dt, "iterations": iters}
     cmp = subprocess.run([sys.executable, wavecmp, ng_raw, os.path.join(an_dir, f"xb{n}.raw"), "--tol", "1e-3"],
