@@ -27,23 +27,7 @@ public static partial class CircuitBuilder
                 throw new LocatedException(nfield.Location,
                     $"model '{mc.Name}' is a {mc.Type} model; the access transistor of 1T1R cell '{Name}' needs an NMOS or PMOS model");
             var transistor = ModelOf(m => new MosfetModel(m.Name, m.Type == "PMOS"), null, MosfetModel.Unsupported, mc);
-            double? Length(string key)
-            {
-                var v = KeyNumber(key);
-                if (v is double d && !(d > 0)) throw new LocatedException(Key(key)?.Location ?? card.Location, $"{key.ToUpperInvariant()} of '{Name}' must be > 0");
-                return v;
-            }
-            var geo = new MosfetGeometry();
-            geo = geo with
-            {
-                L = Length("l") ?? geo.L,
-                W = Length("w") ?? geo.W,
-                AD = KeyNumber("ad") ?? 0,
-                AS = KeyNumber("as") ?? 0,
-                NRD = KeyNumber("nrd") ?? 1,
-                NRS = KeyNumber("nrs") ?? 1,
-                Multiplier = Multiplier(),
-            };
+            var geo = Geometry();
             double x0 = KeyNumber("x0", "xo") ?? 0;
             if (x0 < 0 || x0 > 1) throw new LocatedException(Key("x0", "xo")?.Location ?? card.Location, $"X0 of '{Name}' must be in [0, 1] (got {x0:G6})");
             RejectRest();

@@ -102,11 +102,9 @@ public static partial class CircuitBuilder
             catch (CircuitException ex) when (ex.Element == model.Name) { throw new LocatedException(card.Model!.Location, $"model '{model.Name}': {ex.Detail}"); }
         }
 
-        /// <summary><c>M name d g s b model [L=] [W=] [AD=] [AS=] [PD=] [PS=] [NRD=] [NRS=] [M=] [OFF]</c>.</summary>
-        private Element Mosfet()
+        /// <summary>Instance geometry of a MOSFET (M cards and the access transistor of 1T1R cells): L, W, AD, AS, NRD, NRS, M.</summary>
+        private MosfetGeometry Geometry()
         {
-            SkipModelName();
-            var model = ModelOf(mc => new MosfetModel(mc.Name, mc.Type == "PMOS"), null, MosfetModel.Unsupported);
             double? Length(string key)
             {
                 var v = KeyNumber(key);
@@ -114,7 +112,7 @@ public static partial class CircuitBuilder
                 return v;
             }
             var geo = new MosfetGeometry();
-            geo = geo with
+            return geo with
             {
                 L = Length("l") ?? geo.L,
                 W = Length("w") ?? geo.W,
@@ -124,6 +122,14 @@ public static partial class CircuitBuilder
                 NRS = KeyNumber("nrs") ?? 1,
                 Multiplier = Multiplier(),
             };
+        }
+
+        /// <summary><c>M name d g s b model [L=] [W=] [AD=] [AS=] [PD=] [PS=] [NRD=] [NRS=] [M=] [OFF]</c>.</summary>
+        private Element Mosfet()
+        {
+            SkipModelName();
+            var model = ModelOf(mc => new MosfetModel(mc.Name, mc.Type == "PMOS"), null, MosfetModel.Unsupported);
+            var geo = Geometry();
             bool off = Flag("off");
             RejectRest("pd", "ps", "temp", "dtemp", "ic");
             try { return new Mosfet(Name, card.Nodes[0], card.Nodes[1], card.Nodes[2], card.Nodes[3], model, geo, off); }
