@@ -20,6 +20,7 @@ public static class Program
             var root = new RootCommand("AnalogNN: analog circuit simulator for memristive neural networks")
             {
                 RunCommand.Create(),
+                NetworkCommand.Create(),
             };
             return root.Parse(NgspiceStyle(args)).Invoke();
         }

@@ -16,21 +16,21 @@ public sealed record MiloParameters
     /// <summary>Firing threshold above rest (rest = reset = 0 V), V.</summary>
     public double Vth { get; init; } = 20e-3;
     /// <summary>Refractory period, s (≥ the top-electrode pulse, so the post-synaptic membrane is clamped while its TE pulse programs).</summary>
-    public double Tref { get; init; } = 2e-3;
+    public double Tref { get; init; } = 5e-3;
     /// <summary>Gate pulse height and width (the row is biased at <see cref="GateOff"/>), V and s.</summary>
     public double Vg { get; init; } = 4.5;
     /// <summary>Gate pulse width, s.</summary>
-    public double Tg { get; init; } = 2e-3;
+    public double Tg { get; init; } = 5e-3;
     /// <summary>Gate level between spikes, V (negative so the access NMOS stays off when an inhibitory TE swings negative).</summary>
     public double GateOff { get; init; } = -2;
     /// <summary>Excitatory TE pulse above the read level, V (positive: set).</summary>
-    public double Vexc { get; init; } = 1.5;
+    public double Vexc { get; init; } = 1.7;
     /// <summary>Inhibitory TE pulse below the read level, V (negative: reset).</summary>
     public double Vinh { get; init; } = -2;
     /// <summary>TE pulse width, s.</summary>
-    public double Tte { get; init; } = 1e-3;
+    public double Tte { get; init; } = 4e-3;
     /// <summary>Read voltage of the excitatory columns (the inhibitory ones sit at −VREAD), V.</summary>
-    public double Vread { get; init; } = 0.05;
+    public double Vread { get; init; } = 0.02;
     /// <summary>Body bias of the access transistors, V (keeps their drain–body junctions reverse biased).</summary>
     public double Vbody { get; init; } = -3;
     /// <summary>RRAM conductances at x = 1 (LRS) and x = 0 (HRS), S.</summary>
@@ -42,9 +42,9 @@ public sealed record MiloParameters
     /// <summary>Reset threshold (magnitude), V.</summary>
     public double Vreset { get; init; } = 1;
     /// <summary>RRAM switching time constants, s (one overlap moves x by a few per cent).</summary>
-    public double TauSwitch { get; init; } = 1;
+    public double TauSwitch { get; init; } = 3;
     /// <summary>External Poisson spike: current pulse height (A) and width (s).</summary>
-    public double StimAmplitude { get; init; } = 7.5e-6;
+    public double StimAmplitude { get; init; } = 12e-6;
     /// <summary>Width of an external spike's current pulse, s.</summary>
     public double StimWidth { get; init; } = 1e-3;
 }
