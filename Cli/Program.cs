@@ -21,6 +21,7 @@ public static class Program
             {
                 RunCommand.Create(),
                 NetworkCommand.Create(),
+                ReproCommand.Create(),
             };
             return root.Parse(NgspiceStyle(args)).Invoke();
         }
