@@ -66,6 +66,17 @@ internal static class ReproCommand
         File.WriteAllText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
+        // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
+        double cueStop = quick ? 0.5 : 1.0, recallStop = 2 * cueStop;
+        var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed: 1);
+        File.WriteAllText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
+        new RasterPlotter().Save(recall, $"Milo exp. 1: recall, N1-N2 cued at 150 Hz until {cueStop} s", Path.Combine(dir, $"exp1-recall-raster.{format}"));
+        double RecallRate(int[] neurons, double from, double to)
+        {
+            var names = neurons.Select(AnalogNN.Learning.Networks.MiloHopfield.Neuron).ToHashSet();
+            return recall.Spikes.Count(sp => names.Contains(sp.Source) && sp.Time >= from && sp.Time < to) / (neurons.Length * (to - from));
+        }
+
         double q = stop / 4;
         int[] pool = result.Attractor;
         var metrics = new SortedDictionary<string, double>
@@ -77,6 +88,9 @@ internal static class ReproCommand
             ["exp1.rate_hz_attractor_first_quarter"] = result.Rate(pool, 0, q),
             ["exp1.rate_hz_attractor_last_quarter"] = result.Rate(pool, stop - q, stop),
             ["exp1.rate_hz_unstimulated"] = result.Rate([result.Neurons], 0, stop),
+            ["exp1.recall_rate_hz_n3_during_cue"] = RecallRate([3], 0, cueStop),
+            ["exp1.recall_rate_hz_attractor_after_cue"] = RecallRate(pool, cueStop, recallStop),
+            ["exp1.recall_rate_hz_n4"] = RecallRate([result.Neurons], 0, recallStop),
             ["exp1.circuit_seconds"] = stop,
             ["exp1.time_points"] = result.TimePoints,
         };

@@ -84,6 +84,37 @@ public static class MiloExperiment1
         return new MiloTrainingResult(neurons, attractor, maps, spikes, stop, tran.Statistics!.TimePoints, clock.Elapsed.TotalSeconds, netlist);
     }
 
+    /// <summary>
+    /// Recall (Fig. 3b): the trained states as initial states, every TE at its read voltage (no
+    /// learning), neurons <paramref name="cue"/> stimulated at <paramref name="rate"/> until
+    /// <paramref name="cueStop"/>, nothing after it until <paramref name="stop"/>. Returns the spikes.
+    /// </summary>
+    public static SpikeRecorder Recall(MiloTrainingResult trained, int[] cue, double rate, double cueStop, double stop,
+        ulong seed = 1, MiloParameters? parameters = null)
+    {
+        int n = trained.Neurons;
+        var final = trained.Maps[^1];
+        var x0 = new Dictionary<string, double>();
+        for (int i = 1; i <= n; i++)
+            for (int j = 1; j <= n; j++)
+                if (i != j)
+                {
+                    x0[MiloHopfield.Excitatory(i, j)] = final.Excitatory[i - 1, j - 1];
+                    x0[MiloHopfield.Inhibitory(i, j)] = final.Inhibitory[i - 1, j - 1];
+                }
+        var rates = Enumerable.Range(1, n).Select(i => cue.Contains(i) ? rate : 0).ToArray();
+        // another seed than training: the cue's spike trains are new
+        string netlist = MiloHopfield.Build(n, rates, stop, seed + 7919, parameters, recall: true, stimStop: cueStop, x0: x0);
+        var job = NetlistJob.FromText(netlist, "milo-hopfield-recall.cir");
+        var tran = new Transient(job.CircuitOf(0), new TransientSpec(1e-4, stop, 0, 1e-4, UseIc: true)) { Saves = ["v(m1)"] };
+        var host = new ControllerHost(tran, seed, firstPhase: "cue");
+        host.SwitchPhaseAt(cueStop, "free");
+        host.Run(new DiscardOutput());
+        var spikes = new SpikeRecorder();
+        spikes.Collect(tran.System!.Behaviors, "");
+        return spikes;
+    }
+
     private sealed class DiscardOutput : ISimulationOutput
     {
         public void BeginPlot(PlotHeader header) { }

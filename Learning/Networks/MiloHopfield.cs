@@ -10,7 +10,7 @@ namespace AnalogNN.Learning.Networks;
 public sealed record MiloParameters
 {
     /// <summary>Membrane capacitance, F (large because the synapse currents are those of real RRAM: µA).</summary>
-    public double Cm { get; init; } = 1.25e-6;
+    public double Cm { get; init; } = 2.5e-6;
     /// <summary>Membrane time constant τ, s.</summary>
     public double Tau { get; init; } = 20e-3;
     /// <summary>Firing threshold above rest (rest = reset = 0 V), V.</summary>
@@ -20,7 +20,7 @@ public sealed record MiloParameters
     /// <summary>Gate pulse height and width (the row is biased at <see cref="GateOff"/>), V and s.</summary>
     public double Vg { get; init; } = 4.5;
     /// <summary>Gate pulse width, s.</summary>
-    public double Tg { get; init; } = 5e-3;
+    public double Tg { get; init; } = 10e-3;
     /// <summary>Gate level between spikes, V (negative so the access NMOS stays off when an inhibitory TE swings negative).</summary>
     public double GateOff { get; init; } = -2;
     /// <summary>Excitatory TE pulse above the read level, V (positive: set).</summary>
@@ -30,7 +30,7 @@ public sealed record MiloParameters
     /// <summary>TE pulse width, s.</summary>
     public double Tte { get; init; } = 4e-3;
     /// <summary>Read voltage of the excitatory columns (the inhibitory ones sit at −VREAD), V.</summary>
-    public double Vread { get; init; } = 0.02;
+    public double Vread { get; init; } = 0.1;
     /// <summary>Body bias of the access transistors, V (keeps their drain–body junctions reverse biased).</summary>
     public double Vbody { get; init; } = -3;
     /// <summary>RRAM conductances at x = 1 (LRS) and x = 0 (HRS), S.</summary>
@@ -42,9 +42,9 @@ public sealed record MiloParameters
     /// <summary>Reset threshold (magnitude), V.</summary>
     public double Vreset { get; init; } = 1;
     /// <summary>RRAM switching time constants, s (one overlap moves x by a few per cent).</summary>
-    public double TauSwitch { get; init; } = 3;
+    public double TauSwitch { get; init; } = 2;
     /// <summary>External Poisson spike: current pulse height (A) and width (s).</summary>
-    public double StimAmplitude { get; init; } = 12e-6;
+    public double StimAmplitude { get; init; } = 60e-6;
     /// <summary>Width of an external spike's current pulse, s.</summary>
     public double StimWidth { get; init; } = 1e-3;
 }

@@ -16,7 +16,7 @@ public class StdpTests
             YSPIKETRAIN d1 0 m1 drv {t1}
             YSPIKETRAIN d2 0 m2 drv {t2}
             """;
-        var job = NetlistJob.FromText(MiloHopfield.Build(2, [0, 0], 20e-3, extra: drives, maxStep: 2e-5), "stdp.cir");
+        var job = NetlistJob.FromText(MiloHopfield.Build(2, [0, 0], 30e-3, extra: drives, maxStep: 2e-5), "stdp.cir");
         var rec = new RecordingOutput();
         job.Run(rec);
         Assert.That(job.Spikes.Spikes.Count(s => s.Source.StartsWith('n')), Is.EqualTo(2), "each neuron fires once");
@@ -29,7 +29,7 @@ public class StdpTests
     [Test]
     public void When_PreAndPostPulsesOverlap_Expect_ExcitatoryPotentiatesAndInhibitoryDepresses()
     {
-        // n1 fires at ≈1 ms (gate pulse 2 ms), n2 0.3 ms later: both TE pulses fall inside the other's gate pulse
+        // n1 fires at ≈1 ms (gate pulse 10 ms), n2 0.3 ms later: both TE pulses fall inside the other's gate pulse
         var x = Drive(1e-3, 1.3e-3);
         Assert.That(x[MiloHopfield.Excitatory(1, 2)], Is.GreaterThan(0.02), "LTP of w12 (from HRS, x = 0)");
         Assert.That(x[MiloHopfield.Excitatory(2, 1)], Is.GreaterThan(0.02), "LTP of w21");
@@ -40,8 +40,9 @@ public class StdpTests
     [Test]
     public void When_PreAndPostPulsesDoNotOverlap_Expect_NoChange()
     {
-        // 9 ms apart: each neuron's TE pulse meets a closed gate and each gate pulse a TE at read level
-        var x = Drive(1e-3, 10e-3);
+        // 19 ms apart (gate pulses 10 ms, TE pulses 4 ms): each neuron's TE pulse meets a closed gate
+        // and each gate pulse a TE at its read level
+        var x = Drive(1e-3, 20e-3);
         Assert.That(x[MiloHopfield.Excitatory(1, 2)], Is.EqualTo(0).Within(1e-6));
         Assert.That(x[MiloHopfield.Excitatory(2, 1)], Is.EqualTo(0).Within(1e-6));
         Assert.That(x[MiloHopfield.Inhibitory(1, 2)], Is.EqualTo(1).Within(1e-6));
