@@ -20,6 +20,8 @@ public static class Program
             var root = new RootCommand("AnalogNN: analog circuit simulator for memristive neural networks")
             {
                 RunCommand.Create(),
+                NetworkCommand.Create(),
+                ReproCommand.Create(),
             };
             return root.Parse(NgspiceStyle(args)).Invoke();
         }

@@ -144,8 +144,29 @@ public sealed class Memristor : Element, INetlistCard
         $"YMEMRISTOR {Name} {Nodes[0]} {Nodes[1]} {Model.Name} X0={InitialState.ToString("R", CultureInfo.InvariantCulture)}";
 }
 
+/// <summary>
+/// A behaviour whose device states a controller may overwrite between two transient steps (after
+/// programming it with a pulse), e.g. a memristor during in-situ learning.
+/// </summary>
+public interface IProgrammableBehavior
+{
+    /// <summary>The persistent states, variability factors, pulse counts and energies of the device(s).</summary>
+    MemristorArray States { get; }
+
+    /// <summary>The state of device <paramref name="k"/> at the last accepted time point.</summary>
+    double RunningState(LoadContext context, int k);
+
+    /// <summary>
+    /// Makes <paramref name="x"/> the state of device <paramref name="k"/> at the last accepted time
+    /// point: the unknown and every stored past value, with zero rate, so the next step integrates
+    /// from it without a jump in the history. Call only where the integration restarts (a scheduled
+    /// or state-triggered event).
+    /// </summary>
+    void OverwriteState(LoadContext context, int k, double x);
+}
+
 /// <summary>Stamp of a single memristor (see <see cref="MemristorStamp"/>).</summary>
-internal sealed class MemristorBehavior(Memristor element) : IBehavior, IAcceptBehavior
+internal sealed class MemristorBehavior(Memristor element) : IBehavior, IAcceptBehavior, IProgrammableBehavior
 {
     private MemristorStamp _stamp;
     private readonly MemristorArray _array = element.States;
@@ -159,4 +180,21 @@ internal sealed class MemristorBehavior(Memristor element) : IBehavior, IAcceptB
     public void Load(LoadContext context) => _stamp.Load(context, _kernel, _array.Up[0], _array.Down[0], _array.X[0]);
 
     public void Accept(LoadContext context) => _array.LastX[0] = _stamp.Accept(context);
+
+    public MemristorArray States => _array;
+
+    public double RunningState(LoadContext context, int k) => Math.Clamp(context.Solution[_stamp.X], 0, 1);
+
+    public void OverwriteState(LoadContext context, int k, double x)
+    {
+        x = Math.Clamp(x, 0, 1);
+        context.Solution[_stamp.X] = x;
+        for (int age = 0; age < LoadContext.StateHistory; age++)
+        {
+            var s = context.States(age);
+            s[_stamp.Q] = x;
+            s[_stamp.Q + 1] = 0;
+        }
+        _array.LastX[0] = x;
+    }
 }

@@ -385,20 +385,38 @@ public sealed class ThresholdRramKernel(double gon, double goff, double vset, do
     {
         if (v > vset)
         {
-            double a = (v - vset) / v0, r = Math.Sinh(a) / tauSet * up;
-            dfdv = (1 - x) * Math.Cosh(a) / (v0 * tauSet) * up;
+            // A Newton iterate far beyond any physical overdrive (|v| ≳ 70 V with V0 = 0.1) would
+            // overflow sinh and give 0·∞ = NaN at a bound; past MaxOverdrive the rate is continued
+            // linearly (value and slope continuous), which no converged point ever reaches.
+            double a = (v - vset) / v0, r = LimitedSinh(a, out double ch) / tauSet * up;
+            dfdv = (1 - x) * ch / (v0 * tauSet) * up;
             dfdx = -r;
             return (1 - x) * r;
         }
         if (v < -vreset)
         {
-            double a = (-v - vreset) / v0, r = Math.Sinh(a) / tauReset * down;
-            dfdv = x * Math.Cosh(a) / (v0 * tauReset) * down;
+            double a = (-v - vreset) / v0, r = LimitedSinh(a, out double ch) / tauReset * down;
+            dfdv = x * ch / (v0 * tauReset) * down;
             dfdx = -r;
             return -x * r;
         }
         dfdv = dfdx = 0;
         return 0;
+    }
+
+    /// <summary>Overdrive (in units of V0) beyond which sinh is continued by its tangent.</summary>
+    private const double MaxOverdrive = 40;
+
+    /// <summary>sinh(a) for a ≤ <see cref="MaxOverdrive"/>, its tangent line beyond; <paramref name="slope"/> is the derivative.</summary>
+    private static double LimitedSinh(double a, out double slope)
+    {
+        if (a <= MaxOverdrive)
+        {
+            slope = Math.Cosh(a);
+            return Math.Sinh(a);
+        }
+        slope = Math.Cosh(MaxOverdrive);
+        return Math.Sinh(MaxOverdrive) + slope * (a - MaxOverdrive);
     }
 
     /// <inheritdoc/>

@@ -45,6 +45,15 @@ public sealed class Transient
     /// <summary>Called after each accepted time point with the time (s); for progress bars and controllers.</summary>
     public Action<double>? TimePointAccepted { get; set; }
 
+    /// <summary>
+    /// Called once per run with the set-up system after the initial point is solved and before the
+    /// first step (learning controllers resolve node, branch and device handles here).
+    /// </summary>
+    public Action<MnaSystem>? Started { get; set; }
+
+    /// <summary>Called before each attempted step with the present (last accepted) time, s.</summary>
+    public Action<double>? StepStarting { get; set; }
+
     /// <summary>The set-up system of the last run (for inspection by tests and tools).</summary>
     public MnaSystem? System { get; private set; }
 
@@ -93,6 +102,7 @@ public sealed class Transient
             output.WriteRow(row);
         }
         Write(0);
+        Started?.Invoke(system);
 
         double stop = _spec.Stop;
         double tmax = _spec.MaxStep ?? Math.Min(_spec.Step, (stop - _spec.Start) / 50);
@@ -111,6 +121,7 @@ public sealed class Transient
 
         while (time < stop * (1 - 1e-12))
         {
+            StepStarting?.Invoke(time);
             foreach (var b in system.StepLimiting) delta = Math.Min(delta, b.MaxTimeStep(ctx));
             double unclipped = delta;
             bool hitBreak = false;

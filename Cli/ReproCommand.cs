@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AnalogNN.Cli.Plotting;
+using AnalogNN.Learning.Experiments;
+using AnalogNN.Solvers;
+
+namespace AnalogNN.Cli;
+
+/// <summary>
+/// <c>analognn repro ID [--quick] [-o OUTDIR]</c> (SPEC section 2): runs a reproduction and writes
+/// <c>OUTDIR/ID/summary.json</c> plus its figures. Implemented: <c>milo-hopfield</c> (experiment 1
+/// only: 4-neuron attractor learning).
+/// </summary>
+internal static class ReproCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("id") { Description = "reproduction: milo-hopfield" };
+        id.AcceptOnlyFromAmong("milo-hopfield");
+        var quick = new Option<bool>("--quick") { Description = "reduced run (shorter circuit time)" };
+        var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "output folder (default: current folder)" };
+        var plotFormat = new Option<string>("--plot-format") { Description = "png (default), svg or pdf", DefaultValueFactory = _ => "png" };
+        plotFormat.AcceptOnlyFromAmong("svg", "png", "pdf");
+        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat };
+        command.SetAction(r => MiloHopfield(r.GetValue(quick), r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory(), r.GetValue(plotFormat)!));
+        return command;
+    }
+
+    private static int MiloHopfield(bool quick, string outRoot, string format)
+    {
+        string dir = Path.Combine(outRoot, "milo-hopfield");
+        Directory.CreateDirectory(dir);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double stop = quick ? 1.0 : 2.0;
+        MiloTrainingResult result;
+        try
+        {
+            Console.Error.WriteLine($"milo-hopfield: experiment 1, 4 neurons, N1-N3 at 200 Hz, {stop} s of circuit time");
+            result = MiloExperiment1.Train(stop, seed: 1);
+        }
+        catch (SimulationException e)
+        {
+            Console.Error.WriteLine($"milo-hopfield: simulation failed: {e.Message}");
+            return Program.SimulationFailed;
+        }
+        File.WriteAllText(Path.Combine(dir, "exp1.cir"), result.Netlist);
+        var inv = CultureInfo.InvariantCulture;
+        var csv = new StringBuilder("time,kind,pre,post,x\n");
+        var plotter = new WeightMapPlotter();
+        foreach (var m in result.Maps)
+        {
+            for (int i = 0; i < result.Neurons; i++)
+                for (int j = 0; j < result.Neurons; j++)
+                    if (i != j)
+                    {
+                        csv.Append(inv, $"{m.Time:R},exc,{i + 1},{j + 1},{m.Excitatory[i, j]:R}\n");
+                        csv.Append(inv, $"{m.Time:R},inh,{i + 1},{j + 1},{m.Inhibitory[i, j]:R}\n");
+                    }
+            string t = m.Time.ToString("0.##", inv);
+            plotter.Save(m.Excitatory, $"excitatory, t = {t} s", Path.Combine(dir, $"exp1-exc-t{t}.{format}"), true);
+            plotter.Save(m.Inhibitory, $"inhibitory, t = {t} s", Path.Combine(dir, $"exp1-inh-t{t}.{format}"), false);
+        }
+        File.WriteAllText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
+        new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
+
+        // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
+        double cueStop = quick ? 0.5 : 1.0, recallStop = 2 * cueStop;
+        var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed: 1);
+        File.WriteAllText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
+        new RasterPlotter().Save(recall, $"Milo exp. 1: recall, N1-N2 cued at 150 Hz until {cueStop} s", Path.Combine(dir, $"exp1-recall-raster.{format}"));
+        double RecallRate(int[] neurons, double from, double to)
+        {
+            var names = neurons.Select(AnalogNN.Learning.Networks.MiloHopfield.Neuron).ToHashSet();
+            return recall.Spikes.Count(sp => names.Contains(sp.Source) && sp.Time >= from && sp.Time < to) / (neurons.Length * (to - from));
+        }
+
+        double q = stop / 4;
+        int[] pool = result.Attractor;
+        var metrics = new SortedDictionary<string, double>
+        {
+            ["exp1.exc_x_attractor_final"] = result.MeanState(result.Maps.Count - 1, true, true),
+            ["exp1.exc_x_other_final"] = result.MeanState(result.Maps.Count - 1, true, false),
+            ["exp1.inh_x_attractor_final"] = result.MeanState(result.Maps.Count - 1, false, true),
+            ["exp1.inh_x_other_final"] = result.MeanState(result.Maps.Count - 1, false, false),
+            ["exp1.rate_hz_attractor_first_quarter"] = result.Rate(pool, 0, q),
+            ["exp1.rate_hz_attractor_last_quarter"] = result.Rate(pool, stop - q, stop),
+            ["exp1.rate_hz_unstimulated"] = result.Rate([result.Neurons], 0, stop),
+            ["exp1.recall_rate_hz_n3_during_cue"] = RecallRate([3], 0, cueStop),
+            ["exp1.recall_rate_hz_attractor_after_cue"] = RecallRate(pool, cueStop, recallStop),
+            ["exp1.recall_rate_hz_n4"] = RecallRate([result.Neurons], 0, recallStop),
+            ["exp1.circuit_seconds"] = stop,
+            ["exp1.time_points"] = result.TimePoints,
+        };
+        var summary = new Dictionary<string, object>
+        {
+            ["id"] = "milo-hopfield",
+            ["quick"] = quick,
+            ["metrics"] = metrics,
+            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        };
+        File.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", inv)}");
+        Console.Error.WriteLine($"milo-hopfield: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return Program.Success;
+    }
+}

@@ -1,0 +1,62 @@
+using AnalogNN.Components.Memristors;
+
+namespace AnalogNN.Learning.Controllers;
+
+/// <summary>What a controller did.</summary>
+public enum ActionKind
+{
+    /// <summary>A pulse added to a controlled source.</summary>
+    SourcePulse,
+    /// <summary>A source's value (or baseline) set.</summary>
+    SourceValue,
+    /// <summary>A device programmed through its programming interface.</summary>
+    Program,
+    /// <summary>A phase switch.</summary>
+    Phase,
+}
+
+/// <summary>One logged action: time (s), controller, kind, target, amplitude (V or A), width (s), energy (J, programming only), state before and after (programming only).</summary>
+public readonly record struct ActionRecord(double Time, string Controller, ActionKind Kind, string Target,
+    double Amplitude, double Width, double Energy, double Before, double After);
+
+/// <summary>
+/// Everything the controllers of one run did, in order, plus per-device totals: programming pulses
+/// and energy (∫v·i dt of each pulse, from the device's programming interface).
+/// </summary>
+public sealed class ActionLog
+{
+    private readonly List<ActionRecord> _records = new();
+    private readonly Dictionary<string, (long Pulses, double Energy)> _devices = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>All actions in the order they happened.</summary>
+    public IReadOnlyList<ActionRecord> Records => _records;
+
+    /// <summary>Programming pulses applied to <paramref name="device"/> by controllers.</summary>
+    public long PulsesOf(string device) => _devices.TryGetValue(device, out var d) ? d.Pulses : 0;
+
+    /// <summary>Programming energy spent on <paramref name="device"/> by controllers, J.</summary>
+    public double EnergyOf(string device) => _devices.TryGetValue(device, out var d) ? d.Energy : 0;
+
+    /// <summary>Total programming pulses.</summary>
+    public long TotalPulses => _devices.Values.Sum(d => d.Pulses);
+
+    /// <summary>Total programming energy, J.</summary>
+    public double TotalEnergy => _devices.Values.Sum(d => d.Energy);
+
+    internal void Add(ActionRecord record)
+    {
+        _records.Add(record);
+        if (record.Kind != ActionKind.Program) return;
+        var d = _devices.GetValueOrDefault(record.Target);
+        _devices[record.Target] = (d.Pulses + 1, d.Energy + record.Energy);
+    }
+
+    /// <summary>Writes the log as CSV (<c>time,controller,kind,target,amplitude,width,energy,before,after</c>).</summary>
+    public void WriteCsv(TextWriter w)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        w.WriteLine("time,controller,kind,target,amplitude,width,energy,before,after");
+        foreach (var r in _records)
+            w.WriteLine(string.Create(inv, $"{r.Time:R},{r.Controller},{r.Kind},{r.Target},{r.Amplitude:R},{r.Width:R},{r.Energy:R},{r.Before:R},{r.After:R}"));
+    }
+}

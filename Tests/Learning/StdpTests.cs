@@ -1,0 +1,51 @@
+using AnalogNN.Learning.Networks;
+using AnalogNN.Netlists.Simulation;
+
+namespace AnalogNN.Tests.Learning;
+
+public class StdpTests
+{
+    /// <summary>
+    /// Two neurons of the Milo circuit (no Poisson input), each forced to fire once by a strong
+    /// current pulse at the given times; returns the final states of the four synapses.
+    /// </summary>
+    private static Dictionary<string, double> Drive(double t1, double t2)
+    {
+        string drives = $"""
+            .model drv SPIKETRAIN(AMP=0.5m WIDTH=0.2m EDGE=10u CURRENT=1)
+            YSPIKETRAIN d1 0 m1 drv {t1}
+            YSPIKETRAIN d2 0 m2 drv {t2}
+            """;
+        var job = NetlistJob.FromText(MiloHopfield.Build(2, [0, 0], 30e-3, extra: drives, maxStep: 2e-5), "stdp.cir");
+        var rec = new RecordingOutput();
+        job.Run(rec);
+        Assert.That(job.Spikes.Spikes.Count(s => s.Source.StartsWith('n')), Is.EqualTo(2), "each neuron fires once");
+        string[] names = [MiloHopfield.Excitatory(1, 2), MiloHopfield.Inhibitory(1, 2), MiloHopfield.Excitatory(2, 1), MiloHopfield.Inhibitory(2, 1)];
+        var x = names.ToDictionary(n => n, n => rec.Column($"x({n})")[^1]);
+        TestContext.Out.WriteLine(string.Join(", ", x.Select(kv => $"{kv.Key} = {kv.Value:G6}")));
+        return x;
+    }
+
+    [Test]
+    public void When_PreAndPostPulsesOverlap_Expect_ExcitatoryPotentiatesAndInhibitoryDepresses()
+    {
+        // n1 fires at ≈1 ms (gate pulse 10 ms), n2 0.3 ms later: both TE pulses fall inside the other's gate pulse
+        var x = Drive(1e-3, 1.3e-3);
+        Assert.That(x[MiloHopfield.Excitatory(1, 2)], Is.GreaterThan(0.02), "LTP of w12 (from HRS, x = 0)");
+        Assert.That(x[MiloHopfield.Excitatory(2, 1)], Is.GreaterThan(0.02), "LTP of w21");
+        Assert.That(x[MiloHopfield.Inhibitory(1, 2)], Is.LessThan(0.98), "LTD of w'12 (from LRS, x = 1)");
+        Assert.That(x[MiloHopfield.Inhibitory(2, 1)], Is.LessThan(0.98), "LTD of w'21");
+    }
+
+    [Test]
+    public void When_PreAndPostPulsesDoNotOverlap_Expect_NoChange()
+    {
+        // 19 ms apart (gate pulses 10 ms, TE pulses 4 ms): each neuron's TE pulse meets a closed gate
+        // and each gate pulse a TE at its read level
+        var x = Drive(1e-3, 20e-3);
+        Assert.That(x[MiloHopfield.Excitatory(1, 2)], Is.EqualTo(0).Within(1e-6));
+        Assert.That(x[MiloHopfield.Excitatory(2, 1)], Is.EqualTo(0).Within(1e-6));
+        Assert.That(x[MiloHopfield.Inhibitory(1, 2)], Is.EqualTo(1).Within(1e-6));
+        Assert.That(x[MiloHopfield.Inhibitory(2, 1)], Is.EqualTo(1).Within(1e-6));
+    }
+}
