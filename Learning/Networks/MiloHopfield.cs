@@ -42,7 +42,7 @@ public sealed record MiloParameters
     /// <summary>Reset threshold (magnitude), V.</summary>
     public double Vreset { get; init; } = 1;
     /// <summary>RRAM switching time constants, s (one overlap moves x by a few per cent).</summary>
-    public double TauSwitch { get; init; } = 2;
+    public double TauSwitch { get; init; } = 8;
     /// <summary>External Poisson spike: current pulse height (A) and width (s).</summary>
     public double StimAmplitude { get; init; } = 60e-6;
     /// <summary>Width of an external spike's current pulse, s.</summary>
