@@ -66,6 +66,16 @@ public static class MiloHopfield
     /// <summary>Name of the inhibitory memristor of synapse i → j.</summary>
     public static string Inhibitory(int i, int j) => $"wi{i}_{j}";
 
+    /// <summary>
+    /// The memristor of synapse i → j with its two terminal nodes (TE, bottom) and its programming
+    /// threshold (VSET for excitatory, VRESET for inhibitory devices), for a <c>ProgrammingMonitor</c>.
+    /// </summary>
+    public static (string Device, string Positive, string Negative, double Threshold) Terminals(int i, int j, bool excitatory, MiloParameters? p = null)
+    {
+        p ??= new MiloParameters();
+        return excitatory ? (Excitatory(i, j), $"c{j}", $"be{i}_{j}", p.Vset) : (Inhibitory(i, j), $"k{j}", $"bi{i}_{j}", p.Vreset);
+    }
+
     /// <summary>Name of neuron i.</summary>
     public static string Neuron(int i) => $"n{i}";
 
