@@ -65,6 +65,7 @@ internal static class ReproCommand
         }
         File.WriteAllText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
+        using (var logFile = new StreamWriter(Path.Combine(dir, "exp1-actions.csv"))) result.Log.WriteCsv(logFile);
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
         // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
@@ -92,6 +93,8 @@ internal static class ReproCommand
             ["exp1.recall_rate_hz_n3_during_cue"] = RecallRate([3], 0, cueStop),
             ["exp1.recall_rate_hz_attractor_after_cue"] = RecallRate(pool, cueStop, recallStop),
             ["exp1.recall_rate_hz_n4"] = RecallRate([result.Neurons], 0, recallStop),
+            ["exp1.programming_events_total"] = result.Log.TotalPulses,
+            ["exp1.programming_energy_j"] = result.Log.TotalEnergy,
             ["exp1.circuit_seconds"] = stop,
             ["exp1.time_points"] = result.TimePoints,
         };
