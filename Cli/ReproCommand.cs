@@ -23,12 +23,13 @@ internal static class ReproCommand
         var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "output folder (default: current folder)" };
         var plotFormat = new Option<string>("--plot-format") { Description = "png (default), svg or pdf", DefaultValueFactory = _ => "png" };
         plotFormat.AcceptOnlyFromAmong("svg", "png", "pdf");
-        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat };
-        command.SetAction(r => MiloHopfield(r.GetValue(quick), r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory(), r.GetValue(plotFormat)!));
+        var seed = new Option<ulong>("--seed") { Description = "seed of the Poisson inputs (default 1)", DefaultValueFactory = _ => 1UL };
+        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat, seed };
+        command.SetAction(r => MiloHopfield(r.GetValue(quick), r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory(), r.GetValue(plotFormat)!, r.GetValue(seed)));
         return command;
     }
 
-    private static int MiloHopfield(bool quick, string outRoot, string format)
+    private static int MiloHopfield(bool quick, string outRoot, string format, ulong seed)
     {
         string dir = Path.Combine(outRoot, "milo-hopfield");
         Directory.CreateDirectory(dir);
@@ -38,7 +39,7 @@ internal static class ReproCommand
         try
         {
             Console.Error.WriteLine($"milo-hopfield: experiment 1, 4 neurons, N1-N3 at 200 Hz, {stop} s of circuit time");
-            result = MiloExperiment1.Train(stop, seed: 1);
+            result = MiloExperiment1.Train(stop, seed);
         }
         catch (SimulationException e)
         {
@@ -64,11 +65,12 @@ internal static class ReproCommand
         }
         File.WriteAllText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
+        using (var logFile = new StreamWriter(Path.Combine(dir, "exp1-actions.csv"))) result.Log.WriteCsv(logFile);
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
         // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
         double cueStop = quick ? 0.5 : 1.0, recallStop = 2 * cueStop;
-        var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed: 1);
+        var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed);
         File.WriteAllText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
         new RasterPlotter().Save(recall, $"Milo exp. 1: recall, N1-N2 cued at 150 Hz until {cueStop} s", Path.Combine(dir, $"exp1-recall-raster.{format}"));
         double RecallRate(int[] neurons, double from, double to)
@@ -91,6 +93,8 @@ internal static class ReproCommand
             ["exp1.recall_rate_hz_n3_during_cue"] = RecallRate([3], 0, cueStop),
             ["exp1.recall_rate_hz_attractor_after_cue"] = RecallRate(pool, cueStop, recallStop),
             ["exp1.recall_rate_hz_n4"] = RecallRate([result.Neurons], 0, recallStop),
+            ["exp1.programming_events_total"] = result.Log.TotalPulses,
+            ["exp1.programming_energy_j"] = result.Log.TotalEnergy,
             ["exp1.circuit_seconds"] = stop,
             ["exp1.time_points"] = result.TimePoints,
         };

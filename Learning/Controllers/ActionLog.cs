@@ -13,6 +13,8 @@ public enum ActionKind
     Program,
     /// <summary>A phase switch.</summary>
     Phase,
+    /// <summary>Programming done by the circuit itself during a phase (totals per device: events and energy).</summary>
+    InCircuit,
 }
 
 /// <summary>One logged action: time (s), controller, kind, target, amplitude (V or A), width (s), energy (J, programming only), state before and after (programming only).</summary>
@@ -49,6 +51,18 @@ public sealed class ActionLog
         if (record.Kind != ActionKind.Program) return;
         var d = _devices.GetValueOrDefault(record.Target);
         _devices[record.Target] = (d.Pulses + 1, d.Energy + record.Energy);
+    }
+
+    /// <summary>
+    /// Adds the in-circuit programming of <paramref name="device"/> over a phase: <paramref name="events"/>
+    /// programming events (threshold exceedances) and their energy (J); the record's amplitude
+    /// holds the event count.
+    /// </summary>
+    public void AddTotals(string device, double time, string controller, long events, double energy)
+    {
+        _records.Add(new ActionRecord(time, controller, ActionKind.InCircuit, device, events, 0, energy, double.NaN, double.NaN));
+        var d = _devices.GetValueOrDefault(device);
+        _devices[device] = (d.Pulses + events, d.Energy + energy);
     }
 
     /// <summary>Writes the log as CSV (<c>time,controller,kind,target,amplitude,width,energy,before,after</c>).</summary>

@@ -12,7 +12,7 @@ public sealed record WeightMaps(double Time, double[,] Excitatory, double[,] Inh
 
 /// <summary>Result of <see cref="MiloExperiment1.Train"/>.</summary>
 public sealed record MiloTrainingResult(int Neurons, int[] Attractor, IReadOnlyList<WeightMaps> Maps, SpikeRecorder Spikes,
-    double Stop, long TimePoints, double Seconds, string Netlist)
+    double Stop, long TimePoints, double Seconds, string Netlist, ActionLog Log)
 {
     /// <summary>Mean output rate (Hz) of <paramref name="neurons"/> (1-based) between <paramref name="from"/> and <paramref name="to"/>.</summary>
     public double Rate(IEnumerable<int> neurons, double from, double to)
@@ -62,7 +62,15 @@ public static class MiloExperiment1
         var tran = new Transient(job.CircuitOf(0), new TransientSpec(1e-4, stop, 0, 1e-4, UseIc: true)) { Saves = ["v(m1)"] };
         var host = new ControllerHost(tran, seed);
         var snapshots = new SnapshotController(devices, [0, stop / 2, stop]);
-        host.Add(snapshots);
+        var terminals = new List<(string, string, string, double)>();
+        for (int i = 1; i <= neurons; i++)
+            for (int j = 1; j <= neurons; j++)
+                if (i != j)
+                {
+                    terminals.Add(MiloHopfield.Terminals(i, j, true, parameters));
+                    terminals.Add(MiloHopfield.Terminals(i, j, false, parameters));
+                }
+        host.Add(snapshots).Add(new ProgrammingMonitor(terminals));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         host.Run(new DiscardOutput());
         var spikes = new SpikeRecorder();
@@ -81,7 +89,7 @@ public static class MiloExperiment1
                 }
             return new WeightMaps(s.Time, e, h);
         }).ToList();
-        return new MiloTrainingResult(neurons, attractor, maps, spikes, stop, tran.Statistics!.TimePoints, clock.Elapsed.TotalSeconds, netlist);
+        return new MiloTrainingResult(neurons, attractor, maps, spikes, stop, tran.Statistics!.TimePoints, clock.Elapsed.TotalSeconds, netlist, host.Log);
     }
 
     /// <summary>

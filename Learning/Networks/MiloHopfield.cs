@@ -42,7 +42,7 @@ public sealed record MiloParameters
     /// <summary>Reset threshold (magnitude), V.</summary>
     public double Vreset { get; init; } = 1;
     /// <summary>RRAM switching time constants, s (one overlap moves x by a few per cent).</summary>
-    public double TauSwitch { get; init; } = 2;
+    public double TauSwitch { get; init; } = 8;
     /// <summary>External Poisson spike: current pulse height (A) and width (s).</summary>
     public double StimAmplitude { get; init; } = 60e-6;
     /// <summary>Width of an external spike's current pulse, s.</summary>
@@ -65,6 +65,16 @@ public static class MiloHopfield
 
     /// <summary>Name of the inhibitory memristor of synapse i → j.</summary>
     public static string Inhibitory(int i, int j) => $"wi{i}_{j}";
+
+    /// <summary>
+    /// The memristor of synapse i → j with its two terminal nodes (TE, bottom) and its programming
+    /// threshold (VSET for excitatory, VRESET for inhibitory devices), for a <c>ProgrammingMonitor</c>.
+    /// </summary>
+    public static (string Device, string Positive, string Negative, double Threshold) Terminals(int i, int j, bool excitatory, MiloParameters? p = null)
+    {
+        p ??= new MiloParameters();
+        return excitatory ? (Excitatory(i, j), $"c{j}", $"be{i}_{j}", p.Vset) : (Inhibitory(i, j), $"k{j}", $"bi{i}_{j}", p.Vreset);
+    }
 
     /// <summary>Name of neuron i.</summary>
     public static string Neuron(int i) => $"n{i}";

@@ -118,6 +118,7 @@ public sealed class Transient
         int maxOrder = _options.Method == IntegrationMethod.BackwardEuler ? 1 : Math.Min(2, _options.MaxOrder);
         var previous = new double[x.Length];
         bool firstStep = true;
+        bool retry = false;
 
         while (time < stop * (1 - 1e-12))
         {
@@ -127,7 +128,10 @@ public sealed class Transient
             bool hitBreak = false;
             // Snap onto the corner when the step would stop short of it by less than minBreak:
             // otherwise the next step would be a sliver (1e-21 s seen) that only adds round-off.
-            if (time + delta >= nextBreak - Math.Max(delmin, minBreak))
+            // A retried step is never lengthened by the snap: with the corner a few ns ahead, a
+            // step that failed (or was cut for its error or an event) would otherwise be set back
+            // to the same length every time and retried forever (seen in a 4-neuron Milo network).
+            if (time + delta >= nextBreak - Math.Max(delmin, minBreak) && (!retry || nextBreak - time <= delta))
             {
                 delta = nextBreak - time;
                 hitBreak = true;
@@ -147,6 +151,7 @@ public sealed class Transient
                     string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
                     throw new SimulationException($"transient: no convergence at time {time:G6} s at {culprit} (time step {delta:G3} s is below the minimum {delmin:G3} s)", culprit, time);
                 }
+                retry = true;
                 continue;
             }
             // The first step has no history to estimate its error from; SPICE accepts it unchecked
@@ -157,6 +162,7 @@ public sealed class Transient
                 Array.Copy(previous, x, x.Length);
                 newton.Statistics.Rejections++;
                 delta = Math.Max(proposed, delmin);
+                retry = true;
                 continue;
             }
 
@@ -167,6 +173,7 @@ public sealed class Transient
                 Array.Copy(previous, x, x.Length);
                 newton.Statistics.EventRefinements++;
                 delta = Math.Max(theta * delta + 0.5 * _options.EventTolerance, delmin);
+                retry = true;
                 continue;
             }
             bool hitEvent = theta <= 1;
@@ -183,6 +190,7 @@ public sealed class Transient
             }
 
             time = hitBreak ? nextBreak : time + delta;
+            retry = false;
             ctx.SetTime(time);
             ctx.RotateStates();
             for (int k = _deltas.Length - 1; k > 0; k--) _deltas[k] = _deltas[k - 1];
