@@ -6,7 +6,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$(cd "$root/.." && pwd)/shared"
-[ -d "$shared/bench" ] || shared=/work/shared
+[ -d "$shared/bench" ] || { echo "../shared/bench not found next to the repository"; exit 2; }
 folders=("$@"); [ ${#folders[@]} -eq 0 ] && folders=("$shared/bench/ref")
 out="$root/bench/results"; work="$(mktemp -d)"; mkdir -p "$out"
 report="$out/compare-ref.txt"
