@@ -327,8 +327,12 @@ public sealed class CrossbarDcSolver
         }
     }
 
-    /// <summary>Tridiagonal solve (diagonal _diag, off-diagonals −off, right side _rhs) into z[offset + stride·i]; element len−1 goes to <paramref name="lastIndex"/> if given.</summary>
-    private void ThomasPlain(int len, double off, double[] z, int offset, int stride, int lastIndex = -1)
+    /// <summary>
+    /// Forward elimination of the tridiagonal system (diagonal _diag, off-diagonals −off, right side
+    /// _rhs): c'_i = −off / (d_i + off·c'_{i−1}), d'_i = (r_i + off·d'_{i−1}) / (d_i + off·c'_{i−1}),
+    /// left in _c and _rhs for the back substitution x_i = d'_i − c'_i·x_{i+1}.
+    /// </summary>
+    private void ForwardSweep(int len, double off)
     {
         double prevC = 0, prevD = 0;
         for (int i = 0; i < len; i++)
@@ -339,6 +343,12 @@ public sealed class CrossbarDcSolver
             _c[i] = prevC;
             _rhs[i] = prevD;
         }
+    }
+
+    /// <summary>Tridiagonal solve (diagonal _diag, off-diagonals −off, right side _rhs) into z[offset + stride·i]; element len−1 goes to <paramref name="lastIndex"/> if given.</summary>
+    private void ThomasPlain(int len, double off, double[] z, int offset, int stride, int lastIndex = -1)
+    {
+        ForwardSweep(len, off);
         double next = 0;
         for (int i = len - 1; i >= 0; i--)
         {
@@ -351,16 +361,7 @@ public sealed class CrossbarDcSolver
     /// <summary>Tridiagonal solve of a row line (off-diagonals −g) into values[offset + stride·j].</summary>
     private void Thomas(int len, double off, int offset, int stride, double[] values, ref double change)
     {
-        // forward elimination: c'_j = −off / (d_j − (−off)c'_{j−1}), stored in _c
-        double prevC = 0, prevD = 0;
-        for (int j = 0; j < len; j++)
-        {
-            double denom = _diag[j] + off * prevC;
-            prevC = j + 1 < len ? -off / denom : 0;
-            prevD = (_rhs[j] + off * prevD) / denom;
-            _c[j] = prevC;
-            _rhs[j] = prevD;
-        }
+        ForwardSweep(len, off);
         double next = 0;
         for (int j = len - 1; j >= 0; j--)
         {
@@ -376,15 +377,8 @@ public sealed class CrossbarDcSolver
     /// <summary>Tridiagonal solve of column j (off-diagonals −gC); element N, if present, is the terminal.</summary>
     private void ThomasColumn(int len, int j, int m, double[] vc, ref double change)
     {
-        double off = _gc, prevC = 0, prevD = 0;
-        for (int i = 0; i < len; i++)
-        {
-            double denom = _diag[i] + off * prevC;
-            prevC = i + 1 < len ? -off / denom : 0;
-            prevD = (_rhs[i] + off * prevD) / denom;
-            _c[i] = prevC;
-            _rhs[i] = prevD;
-        }
+        double off = _gc;
+        ForwardSweep(len, off);
         double next = 0;
         int n = _a.Rows;
         for (int i = len - 1; i >= 0; i--)

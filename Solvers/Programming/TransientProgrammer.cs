@@ -41,13 +41,16 @@ public sealed class TransientProgrammer(SimulationOptions? options = null) : IPu
         var circuit = new Circuit.Circuit { Title = "programming pulse" };
         circuit.Add(new VoltageSource("vp", "p", "0", 0, new PwlWaveform([0, edge, width - edge, width], [0, amplitude, amplitude, 0])));
         circuit.Add(device);
-        var output = new EnergyOutput();
+        var output = new EnergyOutput("v(p)", "i(vp)", -1);
         new Transient(circuit, new TransientSpec(width / PointsPerPulse, width, MaxStep: width / PointsPerPulse), _options).Run(output);
         array.RecordPulse(k, device.States.LastX[0], array.X[k], output.Energy);
     }
 
-    /// <summary>Integrates −v(p)·i(vp) (the source current flows p → n inside the source) with the trapezoidal rule.</summary>
-    private sealed class EnergyOutput : ISimulationOutput
+    /// <summary>
+    /// Integrates sign·v·i with the trapezoidal rule over the rows of a transient: −v(p)·i(vp) for a
+    /// source (its current flows p → n inside it), v(te)·i(c) for a cell's own current.
+    /// </summary>
+    internal sealed class EnergyOutput(string voltage, string current, double sign) : ISimulationOutput
     {
         private int _v, _i;
         private double _t = double.NaN, _p;
@@ -56,13 +59,13 @@ public sealed class TransientProgrammer(SimulationOptions? options = null) : IPu
         public void BeginPlot(PlotHeader header)
         {
             var s = header.Signals.Select(x => x.Name).ToList();
-            _v = s.IndexOf("v(p)");
-            _i = s.IndexOf("i(vp)");
+            _v = s.IndexOf(voltage);
+            _i = s.IndexOf(current);
         }
 
         public void WriteRow(ReadOnlySpan<double> values)
         {
-            double p = -values[_v] * values[_i];
+            double p = sign * values[_v] * values[_i];
             if (!double.IsNaN(_t)) Energy += 0.5 * (values[0] - _t) * (p + _p);
             _t = values[0];
             _p = p;
@@ -106,34 +109,9 @@ public sealed class CellTransientProgrammer(OneTransistorOneResistor cell, Simul
         circuit.Add(new VoltageSource("vte", "te", "0", 0, new PwlWaveform([0, edge, width - edge, width], [0, amplitude, amplitude, 0])));
         circuit.Add(new VoltageSource("vg", "g", "0", GateVoltage));
         circuit.Add(copy);
-        var output = new CellEnergyOutput();
+        var output = new TransientProgrammer.EnergyOutput("v(te)", "i(c)", 1);
         double step = width / PointsPerPulse;
         new Transient(circuit, new TransientSpec(step, width, MaxStep: step), _options).Run(output);
         array.RecordPulse(0, copy.States.LastX[0], array.X[0], output.Energy);
-    }
-
-    /// <summary>Integrates v(te)·i(c) with the trapezoidal rule.</summary>
-    private sealed class CellEnergyOutput : ISimulationOutput
-    {
-        private int _v, _i;
-        private double _t = double.NaN, _p;
-        public double Energy { get; private set; }
-
-        public void BeginPlot(PlotHeader header)
-        {
-            var s = header.Signals.Select(x => x.Name).ToList();
-            _v = s.IndexOf("v(te)");
-            _i = s.IndexOf("i(c)");
-        }
-
-        public void WriteRow(ReadOnlySpan<double> values)
-        {
-            double p = values[_v] * values[_i];
-            if (!double.IsNaN(_t)) Energy += 0.5 * (values[0] - _t) * (p + _p);
-            _t = values[0];
-            _p = p;
-        }
-
-        public void EndPlot() { }
     }
 }
