@@ -106,16 +106,21 @@ public sealed class DenseHopfield
 
     /// <summary>
     /// Relaxes <paramref name="v"/> in place by Euler steps v ← v + ε·dv/dt until max|dv/dt| &lt; VnTol
-    /// or MaxIterations (then <see cref="RelaxationResult.Converged"/> is false).
+    /// or MaxIterations (then <see cref="RelaxationResult.Converged"/> is false). When the residual
+    /// grows for five steps in a row the step is halved for the rest of the relaxation (strong weights
+    /// make ε = Step unstable; the fixed point does not depend on ε).
     /// </summary>
     public RelaxationResult Relax(HopfieldDynamics dynamics, Span<double> v, ReadOnlySpan<double> input, ReadOnlySpan<double> target = default, double beta = 0)
     {
-        double eps = Parameters.Step, tol = Parameters.VnTol, res = double.PositiveInfinity;
-        int it;
+        double eps = Parameters.Step, tol = Parameters.VnTol, res = double.PositiveInfinity, previous = double.PositiveInfinity;
+        int it, rising = 0;
         for (it = 0; it < Parameters.MaxIterations; it++)
         {
             res = Rate(dynamics, v, input, target, beta, _rate);
             if (res < tol) return new RelaxationResult(it, res, true);
+            rising = res > previous ? rising + 1 : 0;
+            if (rising >= 5 && eps > Parameters.Step / 1024) { eps *= 0.5; rising = 0; }
+            previous = res;
             TensorPrimitives.MultiplyAdd(_rate, eps, v, v);
         }
         return new RelaxationResult(it, res, false);
