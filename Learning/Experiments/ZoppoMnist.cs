@@ -17,7 +17,7 @@ public sealed record ZoppoMnistOptions
     /// <summary>Hidden units of the one hidden layer (Scellier and Bengio 2017: 500).</summary>
     public int Hidden { get; init; } = 500;
     /// <summary>Epochs.</summary>
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init; } = 10;
     /// <summary>Patterns drawn at random from the training and from the test set for the per-epoch errors (paper: 100).</summary>
     public int Probe { get; init; } = 100;
     /// <summary>Learning rates α1 (input → hidden) and α2 (hidden → output) (paper: 0.1, 0.05), halved after each epoch.</summary>
@@ -112,6 +112,8 @@ public sealed class ZoppoMnist
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (int l = 0; l < rates.Length; l++) rates[l] = _o.Rates[l] * (_o.Network.HalveRatePerEpoch ? Math.Pow(0.5, epoch - 1) : 1);
+            // each epoch's order depends only on the seed and the epoch, so a resumed run trains as an uninterrupted one
+            _trainIndex.CopyTo(order, 0);
             var shuffle = new DeviceRandom(_o.Seed, $"mnist/order/{epoch}");
             for (int k = order.Length - 1; k > 0; k--) { int j = (int)(shuffle.NextBits() % (ulong)(k + 1)); (order[k], order[j]) = (order[j], order[k]); }
             var signs = new DeviceRandom(_o.Seed, $"mnist/beta/{epoch}");

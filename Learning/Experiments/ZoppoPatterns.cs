@@ -35,7 +35,7 @@ public sealed record ZoppoPatternsOptions
     /// <summary>Seed of initial weights, initial states, corruption and β signs.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Dynamics and rule parameters (η = 0.01, tanh, Euler step, tolerance).</summary>
-    public HopfieldParameters Network { get; init; } = new() { Step = 0.5, VnTol = 1e-5, MaxIterations = 20000, LearningRate = 0.01, Beta = 0.5 };
+    public HopfieldParameters Network { get; init; } = new() { Step = 0.5, VnTol = 1e-5, MaxIterations = 20000, LearningRate = 0.01, Beta = 1 };
     /// <summary>Device parameters of the synapses.</summary>
     public SynapseParameters Synapses { get; init; } = new();
 }

@@ -30,6 +30,7 @@ public sealed class DenseHopfield
     private readonly double[] _w;
     private readonly double[] _g;
     private readonly double[] _rate;
+    private readonly double[] _previousRate;
     private readonly double[] _gain;
     private readonly double[] _vFree;
     private readonly double[] _vNudged;
@@ -45,6 +46,7 @@ public sealed class DenseHopfield
         _w = new double[n * n];
         _g = new double[n];
         _rate = new double[n];
+        _previousRate = new double[n];
         _gain = new double[n];
         _vFree = new double[n];
         _vNudged = new double[n];
@@ -106,21 +108,28 @@ public sealed class DenseHopfield
 
     /// <summary>
     /// Relaxes <paramref name="v"/> in place by Euler steps v ← v + ε·dv/dt until max|dv/dt| &lt; VnTol
-    /// or MaxIterations (then <see cref="RelaxationResult.Converged"/> is false). When the residual
-    /// grows for five steps in a row the step is halved for the rest of the relaxation (strong weights
-    /// make ε = Step unstable; the fixed point does not depend on ε).
+    /// or MaxIterations (then <see cref="RelaxationResult.Converged"/> is false). When three steps in a
+    /// row reverse the direction of motion (cos(dv/dt_k, dv/dt_k−1) &lt; −0.5, the signature of an unstable
+    /// explicit step with strong weights) the step is halved for the rest of the relaxation; the fixed
+    /// point does not depend on ε. (A growing residual alone is not a sign of instability: leaving the
+    /// unstable state v ≈ 0 of a network that stores patterns makes it grow for many steps.)
     /// </summary>
     public RelaxationResult Relax(HopfieldDynamics dynamics, Span<double> v, ReadOnlySpan<double> input, ReadOnlySpan<double> target = default, double beta = 0)
     {
-        double eps = Parameters.Step, tol = Parameters.VnTol, res = double.PositiveInfinity, previous = double.PositiveInfinity;
-        int it, rising = 0;
+        double eps = Parameters.Step, tol = Parameters.VnTol, res = double.PositiveInfinity;
+        int it, reversals = 0;
         for (it = 0; it < Parameters.MaxIterations; it++)
         {
             res = Rate(dynamics, v, input, target, beta, _rate);
             if (res < tol) return new RelaxationResult(it, res, true);
-            rising = res > previous ? rising + 1 : 0;
-            if (rising >= 5 && eps > Parameters.Step / 1024) { eps *= 0.5; rising = 0; }
-            previous = res;
+            if (it > 0)
+            {
+                double dot = TensorPrimitives.Dot(_rate, _previousRate);
+                double norms = Math.Sqrt(TensorPrimitives.Dot(_rate, _rate) * TensorPrimitives.Dot(_previousRate, _previousRate));
+                reversals = dot < -0.5 * norms ? reversals + 1 : 0;
+                if (reversals >= 3 && eps > Parameters.Step / 1024) { eps *= 0.5; reversals = 0; }
+            }
+            _rate.CopyTo(_previousRate, 0);
             TensorPrimitives.MultiplyAdd(_rate, eps, v, v);
         }
         return new RelaxationResult(it, res, false);
