@@ -41,6 +41,7 @@ public sealed class DenseHopfield
     private readonly double[] _error;
     private readonly double[] _vFree;
     private readonly double[] _vNudged;
+    private readonly double[] _vMinus;
     private readonly bool[] _isOutput;
 
     /// <summary>Creates the network for <paramref name="topology"/> (not layered) with zero weights.</summary>
@@ -58,6 +59,7 @@ public sealed class DenseHopfield
         _error = new double[n];
         _vFree = new double[n];
         _vNudged = new double[n];
+        _vMinus = new double[n];
         _isOutput = new bool[n];
         foreach (int o in topology.Outputs) _isOutput[o] = true;
     }
@@ -157,7 +159,10 @@ public sealed class DenseHopfield
     /// One EP step (Eqs. 18–19) for one sample: relax the free phase from <paramref name="v0"/>, then the
     /// nudged phase (β on the outputs) from the free fixed point, and write per pair
     /// Δw_ij = (η/β)[g(v_i^β)g(v_j^β) − g(v_i)g(v_j)] into <paramref name="dw"/> (the paper's Eq. 19 is
-    /// "∝ η[...]"; the 1/β makes it the gradient estimate of Eq. 18). Returns the free relaxation result.
+    /// "∝ η[...]"; the 1/β makes it the gradient estimate of Eq. 18). With
+    /// <see cref="HopfieldParameters.SymmetricNudging"/> a second nudged phase at −β replaces the
+    /// free state in the difference, Δw = (η/2β)[g(v^β)g(v^β) − g(v^−β)g(v^−β)] (error O(β²)
+    /// instead of O(β)). Returns the free relaxation result.
     /// </summary>
     public RelaxationResult EquilibriumPropagationUpdate(ReadOnlySpan<double> v0, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double beta, Span<double> dw)
     {
@@ -168,11 +173,20 @@ public sealed class DenseHopfield
         var g = Parameters.Nonlinearity;
         var pi = Topology.PairI;
         var pj = Topology.PairJ;
+        // symmetric nudging: the reference is the −β fixed point instead of the free one, over 2β
+        var reference = _vFree;
         double scale = Parameters.LearningRate / beta;
+        if (Parameters.SymmetricNudging)
+        {
+            _vFree.CopyTo(_vMinus, 0);
+            Relax(HopfieldDynamics.Gradient, _vMinus, input, target, -beta);
+            reference = _vMinus;
+            scale *= 0.5;
+        }
         for (int p = 0; p < pi.Length; p++)
         {
             int i = pi[p], j = pj[p];
-            dw[p] = scale * (g.G(_vNudged[i]) * g.G(_vNudged[j]) - g.G(_vFree[i]) * g.G(_vFree[j]));
+            dw[p] = scale * (g.G(_vNudged[i]) * g.G(_vNudged[j]) - g.G(reference[i]) * g.G(reference[j]));
         }
         return free;
     }
