@@ -128,51 +128,43 @@ public sealed class RelaxController(IReadOnlyList<string> nodes, double delay) :
 public static class HopfieldCircuitRunner
 {
     /// <summary>
-    /// Builds the circuit of <paramref name="spec"/>, attaches <paramref name="controllers"/> and runs
+    /// Builds the circuit of <paramref name="circuit"/>, attaches <paramref name="controllers"/> and runs
     /// its transient (until a controller stops it or TSTOP). Returns the transient (statistics, system).
     /// </summary>
     /// <exception cref="Solvers.SimulationException">The transient failed.</exception>
-    public static Transient Run(HopfieldCircuitSpec spec, ulong seed, params EquilibriumController[] controllers) =>
-        Run(HopfieldCircuit.Build(spec), seed, controllers);
-
-    /// <summary>Same as <see cref="Run(HopfieldCircuitSpec, ulong, EquilibriumController[])"/> for a netlist already written.</summary>
-    public static Transient Run(string netlist, ulong seed, params EquilibriumController[] controllers)
+    public static Transient Run(HopfieldCircuitSpec circuit, ulong seed, params EquilibriumController[] controllers)
     {
-        var job = NetlistJob.FromText(netlist, "hopfield.cir");
-        var tranCard = NetlistTransient(netlist);
-        var tran = new Transient(job.CircuitOf(0), tranCard, job.OptionsOf(0)) { Saves = ["v(v0)"] };
+        var job = NetlistJob.FromText(HopfieldCircuit.Build(circuit), "hopfield.cir");
+        var spec = HopfieldCircuit.TransientOf(circuit);
+        var tran = new Transient(job.CircuitOf(0), spec, job.OptionsOf(0)) { Saves = [$"v({HopfieldCircuit.Node(0)})"] };
         // set before the host wraps it, so the statistics are attached before the controllers start
         tran.Started = _ => { foreach (var c in controllers) c.Attach(tran.Statistics); };
         var host = new ControllerHost(tran, seed);
         foreach (var c in controllers) host.Add(c);
-        host.Run(new NullOutput());
+        host.Run(new DiscardOutput());
         return tran;
     }
 
-    /// <summary>Relaxes the circuit of <paramref name="spec"/> from its initial state and returns the free neurons' voltages (clamped ones hold their clamp value).</summary>
+    /// <summary>
+    /// Relaxes the circuit of <paramref name="spec"/> from its initial state and returns every
+    /// neuron's voltage (clamped ones hold their clamp value), the transient and the phase's cost.
+    /// </summary>
     /// <exception cref="InvalidOperationException">No steady state before TSTOP.</exception>
-    public static double[] Relax(HopfieldCircuitSpec spec, out Transient transient)
+    public static double[] Relax(HopfieldCircuitSpec spec, out Transient transient, out PhaseCost cost)
     {
         var nodes = Enumerable.Range(0, spec.Neurons).Select(HopfieldCircuit.Node).ToArray();
         var relax = new RelaxController(nodes, spec.Parameters.Tau / 100);
         transient = Run(spec, 1, relax);
+        cost = relax.Costs.Count > 0 ? relax.Costs[0] : default;
         return relax.FixedPoint ?? throw new InvalidOperationException($"the Hopfield circuit did not reach a steady state within {spec.StopPerTau} τ");
     }
+}
 
-    private static TransientSpec NetlistTransient(string netlist)
-    {
-        // the builder writes ".tran TSTEP TSTOP 0 TMAX uic" on one line
-        var line = netlist.Split('\n').First(l => l.StartsWith(".tran ", StringComparison.Ordinal));
-        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        return new TransientSpec(double.Parse(f[1], inv), double.Parse(f[2], inv), 0, double.Parse(f[4], inv), UseIc: true);
-    }
-
-    private sealed class NullOutput : ISimulationOutput
-    {
-        public void BeginPlot(PlotHeader header) { }
-        public void WriteRow(ReadOnlySpan<double> values) { }
-        public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
-        public void EndPlot() { }
-    }
+/// <summary>An output that drops every row (controller-driven runs read what they need themselves).</summary>
+internal sealed class DiscardOutput : ISimulationOutput
+{
+    public void BeginPlot(PlotHeader header) { }
+    public void WriteRow(ReadOnlySpan<double> values) { }
+    public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
+    public void EndPlot() { }
 }

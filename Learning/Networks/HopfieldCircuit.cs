@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
-using AnalogNN.Components.Neurons;
+using AnalogNN.Learning.Synapses;
+using AnalogNN.Solvers.Analyses;
 
 namespace AnalogNN.Learning.Networks;
 
 /// <summary>Which neuron ODE a <see cref="HopfieldCircuit"/> realises (time in units of τ = C/GREF).</summary>
-public enum HopfieldDynamics
+public enum CircuitDynamics
 {
     /// <summary>
     /// Zoppo et al. Eq. 13 (Equilibrium Propagation), the gradient flow of the energy Eq. 12:
@@ -57,6 +58,26 @@ public sealed record HopfieldCircuitParameters
     /// <summary>Smoothing width of the hard sigmoid's kinks (YACT WIDTH), dimensionless.</summary>
     public double HardSigmoidWidth { get; init; } = 1e-4;
 
+    /// <summary>
+    /// The same parameters with the device and scale of <paramref name="synapses"/>: GREF, GMIN, GMAX,
+    /// the pulse non-linearity, TMAX and the programming threshold of its model (the circuit's devices
+    /// are the synapse array's devices).
+    /// </summary>
+    public HopfieldCircuitParameters WithDevices(SynapseArray synapses)
+    {
+        var p = synapses.Parameters;
+        var model = synapses.Devices.Model;
+        return this with
+        {
+            Gref = synapses.Gref,
+            Gmin = p.Gmin,
+            Gmax = p.Gmax,
+            Beta = p.DeviceBeta,
+            Tmax = p.FullSwingTime,
+            Vthreshold = Math.Min(model["vset"], model["vreset"]),
+        };
+    }
+
     /// <summary>τ = C/GREF, s.</summary>
     public double Tau => Capacitance / Gref;
 
@@ -68,7 +89,7 @@ public sealed record HopfieldCircuitParameters
 }
 
 /// <summary>
-/// One Hopfield circuit to build: N neurons, the allowed connections (unordered pairs i &lt; j, one
+/// One Hopfield circuit to build: N neurons, the allowed connections (unordered pairs {i, j}, one
 /// memristor pair each, shared by both directions), their device states, the inputs, clamped
 /// neurons, output units and the initial state.
 /// </summary>
@@ -76,11 +97,11 @@ public sealed record HopfieldCircuitSpec
 {
     /// <summary>Number of neurons N.</summary>
     public required int Neurons { get; init; }
-    /// <summary>Neuron nonlinearity g (<see cref="TransferFunction.Tanh"/> or <see cref="TransferFunction.HardSigmoid"/>).</summary>
-    public required TransferFunction Function { get; init; }
+    /// <summary>Neuron nonlinearity g.</summary>
+    public required Nonlinearity Function { get; init; }
     /// <summary>Which ODE.</summary>
-    public HopfieldDynamics Dynamics { get; init; } = HopfieldDynamics.Gradient;
-    /// <summary>Connections (i, j), i &lt; j.</summary>
+    public CircuitDynamics Dynamics { get; init; } = CircuitDynamics.Gradient;
+    /// <summary>Connections (i, j), i ≠ j, in the synapse-pair order of the network (<see cref="HopfieldTopology.PairI"/>, <see cref="HopfieldTopology.PairJ"/>).</summary>
     public required IReadOnlyList<(int I, int J)> Connections { get; init; }
     /// <summary>State x of the G⁺ device of each connection.</summary>
     public required IReadOnlyList<double> StatePlus { get; init; }
@@ -147,6 +168,32 @@ public static class HopfieldCircuit
     /// <summary>G⁻ device carrying the drive of neuron <paramref name="from"/> into neuron <paramref name="into"/>.</summary>
     public static string MinusDevice(int into, int from) => $"MN{into}_{from}";
 
+    /// <summary>
+    /// The circuit of a network: <paramref name="topology"/>'s connections in pair order with the
+    /// present device states of <paramref name="synapses"/>, its output units, its input neurons
+    /// clamped (at 0 until a sample sets them), no input currents and v(0) = 0.
+    /// </summary>
+    public static HopfieldCircuitSpec FromNetwork(HopfieldTopology topology, SynapseArray synapses, Nonlinearity g,
+        CircuitDynamics dynamics, HopfieldCircuitParameters? electrical = null)
+    {
+        int pairs = topology.PairCount;
+        var x = synapses.Devices.X;
+        var clamp = new double[topology.N];
+        for (int i = 0; i < clamp.Length; i++) clamp[i] = topology.Roles[i] == NeuronRole.Input ? 0 : double.NaN;
+        return new HopfieldCircuitSpec
+        {
+            Neurons = topology.N,
+            Function = g,
+            Dynamics = dynamics,
+            Connections = Enumerable.Range(0, pairs).Select(p => (topology.PairI[p], topology.PairJ[p])).ToArray(),
+            StatePlus = Enumerable.Range(0, pairs).Select(p => x[2 * p]).ToArray(),
+            StateMinus = Enumerable.Range(0, pairs).Select(p => x[2 * p + 1]).ToArray(),
+            Clamp = topology.Inputs.Any(i => topology.Roles[i] == NeuronRole.Input) ? clamp : null,
+            Outputs = topology.Outputs,
+            Parameters = (electrical ?? new HopfieldCircuitParameters()).WithDevices(synapses),
+        };
+    }
+
     /// <summary>Builds the netlist text.</summary>
     /// <exception cref="ArgumentException">Inconsistent sizes, a connection that is not i &lt; j inside the network, or an unsupported nonlinearity.</exception>
     public static string Build(HopfieldCircuitSpec spec)
@@ -160,18 +207,18 @@ public static class HopfieldCircuit
         var sb = new StringBuilder();
         string kind = spec.Dynamics switch
         {
-            HopfieldDynamics.Gradient => "Eq. 13 (gradient dynamics, EP)",
-            HopfieldDynamics.Additive => "Eq. 3 (additive network, RBP)",
+            CircuitDynamics.Gradient => "Eq. 13 (gradient dynamics, EP)",
+            CircuitDynamics.Additive => "Eq. 3 (additive network, RBP)",
             _ => "Eq. 9 (RBP side network)",
         };
-        sb.AppendLine($"* Hopfield network, {n} neurons, {spec.Connections.Count} synapse pairs, {kind}, g = {spec.Function}");
+        sb.AppendLine($"* Hopfield network, {n} neurons, {spec.Connections.Count} synapse pairs, {kind}, g = {spec.Function.Kind}");
         sb.AppendLine($"* GREF = {F(p.Gref)} S per unit weight, C = {F(p.Capacitance)} F, tau = C/GREF = {F(tau)} s; w = (G+ - G-)/GREF");
         sb.AppendLine($".model syn MEMRISTOR(LEVEL=PULSE GMIN={F(p.Gmin)} GMAX={F(p.Gmax)} BETA={F(p.Beta)} TMAX={F(p.Tmax)} VSET={F(p.Vthreshold)} VRESET={F(p.Vthreshold)})");
-        string gModel = spec.Function == TransferFunction.Tanh ? "TANH()" : $"HSIGMOID(WIDTH={F(p.HardSigmoidWidth)})";
+        string gModel = spec.Function.Kind == NonlinearityKind.Tanh ? "TANH()" : $"HSIGMOID(WIDTH={F(p.HardSigmoidWidth)})";
         sb.AppendLine($".model g {gModel}");
-        if (spec.Dynamics == HopfieldDynamics.Additive) sb.AppendLine(".model lin LINEAR()");
+        if (spec.Dynamics == CircuitDynamics.Additive) sb.AppendLine(".model lin LINEAR()");
         sb.AppendLine($".options reltol={F(p.RelTol)} vntol={F(p.VnTol)} abstol=1e-15 sstol={F(p.SteadyStatePerTau / tau)} sspoints=3");
-        bool nudged = spec.Dynamics != HopfieldDynamics.SideNetwork && spec.Outputs.Count > 0;
+        bool nudged = spec.Dynamics != CircuitDynamics.SideNetwork && spec.Outputs.Count > 0;
         if (nudged) sb.AppendLine($"{BetaSource} beta 0 DC 0");
         for (int i = 0; i < n; i++)
         {
@@ -189,12 +236,12 @@ public static class HopfieldCircuit
             sb.AppendLine($"{InputSource(i)} 0 {s} DC {F(p.Gref * input)}");
             switch (spec.Dynamics)
             {
-                case HopfieldDynamics.Gradient:
+                case CircuitDynamics.Gradient:
                     sb.AppendLine($"C{i} {v} 0 {F(p.Capacitance)}");
                     sb.AppendLine($"RL{i} {v} 0 {F(1 / p.Gref)}");
                     sb.AppendLine($"BM{i} 0 {v} I={Derivative(spec.Function, v, p.HardSigmoidWidth)}*I({Ammeter(i)})");
                     break;
-                case HopfieldDynamics.Additive:
+                case CircuitDynamics.Additive:
                     sb.AppendLine($"H{i} {NetInputNode(i)} 0 {Ammeter(i)} {F(1 / p.Gref)}");
                     sb.AppendLine($"YINTEG N{i} {NetInputNode(i)} {v} g TAU={F(tau)} C={F(p.Capacitance)}");
                     break;
@@ -208,7 +255,7 @@ public static class HopfieldCircuit
             if (nudged && spec.Outputs.Contains(i))
             {
                 sb.AppendLine($"{TargetSource(i)} t{i} 0 DC 0");
-                string into = spec.Dynamics == HopfieldDynamics.Gradient ? v : s;
+                string into = spec.Dynamics == CircuitDynamics.Gradient ? v : s;
                 sb.AppendLine($"BN{i} 0 {into} I={F(p.Gref)}*V(beta)*(V(t{i})-V({v}))");
             }
         }
@@ -230,9 +277,17 @@ public static class HopfieldCircuit
         }
         var ic = Enumerable.Range(0, n).Where(i => !spec.IsClamped(i)).Select(i => $"v({Node(i)})={F(spec.InitialState?[i] ?? 0)}");
         sb.AppendLine(".ic " + string.Join(' ', ic));
-        sb.AppendLine($".tran {F(tau / 10)} {F(spec.StopPerTau * tau)} 0 {F(p.MaxStepPerTau * tau)} uic");
+        var tran = TransientOf(spec);
+        sb.AppendLine($".tran {F(tran.Step)} {F(tran.Stop)} 0 {F(tran.MaxStep!.Value)} uic");
         sb.AppendLine(".end");
         return sb.ToString();
+    }
+
+    /// <summary>The transient of the circuit: TSTEP = τ/10, TSTOP = StopPerTau·τ, TMAX = MaxStepPerTau·τ, from the initial conditions (UIC).</summary>
+    public static TransientSpec TransientOf(HopfieldCircuitSpec spec)
+    {
+        double tau = spec.Parameters.Tau;
+        return new TransientSpec(tau / 10, spec.StopPerTau * tau, 0, spec.Parameters.MaxStepPerTau * tau, UseIc: true);
     }
 
     /// <summary>The devices of connection (i, j) in the circuit (two or four names: both directions, G⁺ and G⁻).</summary>
@@ -243,10 +298,10 @@ public static class HopfieldCircuit
     }
 
     /// <summary>g′(v) of a node as a B-source expression (the hard sigmoid's smoothed derivative written with tanh, which saturates without overflow).</summary>
-    private static string Derivative(TransferFunction f, string node, double width)
+    private static string Derivative(Nonlinearity f, string node, double width)
     {
         string w = (2 * width).ToString("R", CultureInfo.InvariantCulture);
-        return f == TransferFunction.Tanh
+        return f.Kind == NonlinearityKind.Tanh
             ? $"(1-tanh(V({node}))^2)"
             : $"(0.5*(tanh(V({node})/{w})-tanh((V({node})-1)/{w})))";
     }
@@ -254,7 +309,8 @@ public static class HopfieldCircuit
     private static void WriteDrive(StringBuilder sb, HopfieldCircuitSpec spec, int i)
     {
         string v = Node(i);
-        if (spec.Dynamics == HopfieldDynamics.Gradient) sb.AppendLine($"YACT A{i} {v} a{i} g");
+        // a clamped neuron drives its synapses with g(x) in every dynamics (the input term W g(x) of Eq. 21)
+        if (spec.Dynamics == CircuitDynamics.Gradient || spec.IsClamped(i)) sb.AppendLine($"YACT A{i} {v} a{i} g");
         else sb.AppendLine($"EA{i} a{i} 0 {v} 0 1");
         sb.AppendLine($"EN{i} na{i} 0 a{i} 0 -1");
     }
@@ -263,16 +319,14 @@ public static class HopfieldCircuit
     {
         int n = spec.Neurons;
         if (n < 1) throw new ArgumentException("a Hopfield circuit needs at least one neuron");
-        if (spec.Function is not (TransferFunction.Tanh or TransferFunction.HardSigmoid))
-            throw new ArgumentException($"nonlinearity {spec.Function} is not supported (tanh or hard sigmoid)");
         if (spec.StatePlus.Count != spec.Connections.Count || spec.StateMinus.Count != spec.Connections.Count)
             throw new ArgumentException("one G+ and one G- state per connection");
         foreach (var (i, j) in spec.Connections)
-            if (i < 0 || j >= n || i >= j) throw new ArgumentException($"connection ({i}, {j}) must have 0 <= i < j < {n}");
+            if (i < 0 || j < 0 || i >= n || j >= n || i == j) throw new ArgumentException($"connection ({i}, {j}) must join two different neurons of 0..{n - 1}");
         if (spec.Input is { } input && input.Count != n) throw new ArgumentException($"{input.Count} inputs for {n} neurons");
         if (spec.Clamp is { } clamp && clamp.Count != n) throw new ArgumentException($"{clamp.Count} clamp values for {n} neurons");
         if (spec.InitialState is { } v0 && v0.Count != n) throw new ArgumentException($"{v0.Count} initial states for {n} neurons");
-        if (spec.Dynamics == HopfieldDynamics.SideNetwork && (spec.Gains is null || spec.Gains.Count != n))
+        if (spec.Dynamics == CircuitDynamics.SideNetwork && (spec.Gains is null || spec.Gains.Count != n))
             throw new ArgumentException("the side network needs one gain per neuron");
         foreach (int o in spec.Outputs)
             if (o < 0 || o >= n || spec.IsClamped(o)) throw new ArgumentException($"output {o} must be a free neuron of the network");

@@ -1,4 +1,3 @@
-using AnalogNN.Components.Neurons;
 using AnalogNN.Learning.Networks;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -23,9 +22,9 @@ internal static class HopfieldReference
         return w;
     }
 
-    public static double G(TransferFunction f, double v) => f == TransferFunction.Tanh ? Math.Tanh(v) : Math.Clamp(v, 0, 1);
+    private static double G(Nonlinearity f, double v) => f.Kind == NonlinearityKind.Tanh ? Math.Tanh(v) : Math.Clamp(v, 0, 1);
 
-    public static double Gp(TransferFunction f, double v) => f == TransferFunction.Tanh ? 1 - Math.Tanh(v) * Math.Tanh(v) : v >= 0 && v <= 1 ? 1 : 0;
+    private static double Gp(Nonlinearity f, double v) => f.Kind == NonlinearityKind.Tanh ? 1 - Math.Tanh(v) * Math.Tanh(v) : v >= 0 && v <= 1 ? 1 : 0;
 
     /// <summary>dv/dt of the network in units of τ; <paramref name="beta"/> and <paramref name="targets"/> (per neuron, NaN = not an output) nudge.</summary>
     public static double[] Rhs(HopfieldCircuitSpec spec, double[,] w, double[] v, double beta, double[]? targets)
@@ -41,11 +40,11 @@ internal static class HopfieldReference
             double s = input;
             switch (spec.Dynamics)
             {
-                case HopfieldDynamics.Gradient:
+                case CircuitDynamics.Gradient:
                     for (int j = 0; j < n; j++) s += w[i, j] * G(f, v[j]);
                     d[i] = -v[i] + Gp(f, v[i]) * s + nudge;
                     break;
-                case HopfieldDynamics.Additive:
+                case CircuitDynamics.Additive:
                     for (int j = 0; j < n; j++) s += w[i, j] * v[j];
                     d[i] = -v[i] + G(f, s + nudge);
                     break;
@@ -81,7 +80,7 @@ internal static class HopfieldReference
             }
             if (max < 1e-10 * h) break;
         }
-        if (spec.Function == TransferFunction.Tanh) Polish(spec, w, v, beta, targets);
+        if (spec.Function.Kind == NonlinearityKind.Tanh) Polish(spec, w, v, beta, targets);
         return v;
     }
 
@@ -116,8 +115,8 @@ internal static class HopfieldReference
     }
 
     /// <summary>A symmetric random network: connections of <paramref name="mask"/>, weights uniform in ±<paramref name="scale"/> mapped symmetrically around the mid state.</summary>
-    public static HopfieldCircuitSpec Random(int n, Func<int, int, bool> mask, TransferFunction f, double scale, ulong seed,
-        HopfieldDynamics dynamics = HopfieldDynamics.Gradient, double inputScale = 0.5)
+    public static HopfieldCircuitSpec Random(int n, Func<int, int, bool> mask, Nonlinearity f, double scale, ulong seed,
+        CircuitDynamics dynamics = CircuitDynamics.Gradient, double inputScale = 0.5)
     {
         var rng = new AnalogNN.Components.Memristors.DeviceRandom(seed);
         var p = new HopfieldCircuitParameters();
