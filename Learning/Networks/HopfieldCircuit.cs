@@ -78,6 +78,13 @@ public sealed record HopfieldCircuitParameters
         };
     }
 
+    /// <summary>
+    /// Side network only: the synapses are driven with k·y_i (and the error currents are k·GREF·J_k,
+    /// the gain stages g′_k/k), so that |y| up to 1/k V stays below the programming threshold:
+    /// unlike g(v), the side network's state is not bounded by 1.
+    /// </summary>
+    public double SideDriveScale { get; init; } = 0.1;
+
     /// <summary>τ = C/GREF, s.</summary>
     public double Tau => Capacitance / Gref;
 
@@ -231,9 +238,10 @@ public static class HopfieldCircuit
                 continue;
             }
             double input = spec.Input?[i] ?? 0;
+            double k = spec.Dynamics == CircuitDynamics.SideNetwork ? p.SideDriveScale : 1;
             string s = SumNode(i);
             sb.AppendLine($"{Ammeter(i)} {s} 0 DC 0");
-            sb.AppendLine($"{InputSource(i)} 0 {s} DC {F(p.Gref * input)}");
+            sb.AppendLine($"{InputSource(i)} 0 {s} DC {F(k * p.Gref * input)}");
             switch (spec.Dynamics)
             {
                 case CircuitDynamics.Gradient:
@@ -248,7 +256,7 @@ public static class HopfieldCircuit
                 default:
                     sb.AppendLine($"C{i} {v} 0 {F(p.Capacitance)}");
                     sb.AppendLine($"RL{i} {v} 0 {F(1 / p.Gref)}");
-                    sb.AppendLine($"FG{i} 0 {v} {Ammeter(i)} {F(spec.Gains![i])}");
+                    sb.AppendLine($"FG{i} 0 {v} {Ammeter(i)} {F(spec.Gains![i] / k)}");
                     break;
             }
             WriteDrive(sb, spec, i);
@@ -311,7 +319,7 @@ public static class HopfieldCircuit
         string v = Node(i);
         // a clamped neuron drives its synapses with g(x) in every dynamics (the input term W g(x) of Eq. 21)
         if (spec.Dynamics == CircuitDynamics.Gradient || spec.IsClamped(i)) sb.AppendLine($"YACT A{i} {v} a{i} g");
-        else sb.AppendLine($"EA{i} a{i} 0 {v} 0 1");
+        else sb.AppendLine($"EA{i} a{i} 0 {v} 0 {(spec.Dynamics == CircuitDynamics.SideNetwork ? spec.Parameters.SideDriveScale : 1).ToString("R", CultureInfo.InvariantCulture)}");
         sb.AppendLine($"EN{i} na{i} 0 a{i} 0 -1");
     }
 
