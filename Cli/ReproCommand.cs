@@ -17,15 +17,25 @@ internal static class ReproCommand
 {
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "reproduction: milo-hopfield" };
-        id.AcceptOnlyFromAmong("milo-hopfield");
+        var id = new Argument<string>("id") { Description = "reproduction: milo-hopfield, zoppo-patterns, zoppo-mnist5" };
+        id.AcceptOnlyFromAmong("milo-hopfield", "zoppo-patterns", "zoppo-mnist5");
         var quick = new Option<bool>("--quick") { Description = "reduced run (shorter circuit time)" };
         var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "output folder (default: current folder)" };
         var plotFormat = new Option<string>("--plot-format") { Description = "png (default), svg or pdf", DefaultValueFactory = _ => "png" };
         plotFormat.AcceptOnlyFromAmong("svg", "png", "pdf");
         var seed = new Option<ulong>("--seed") { Description = "seed of the Poisson inputs (default 1)", DefaultValueFactory = _ => 1UL };
-        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat, seed };
-        command.SetAction(r => MiloHopfield(r.GetValue(quick), r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory(), r.GetValue(plotFormat)!, r.GetValue(seed)));
+        var data = new Option<string?>("--data") { Description = "MNIST folder (default: ANALOGNN_DATA, then ../shared/data/mnist next to the repository)" };
+        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat, seed, data };
+        command.SetAction(r =>
+        {
+            string root = r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory();
+            return r.GetValue(id) switch
+            {
+                "zoppo-patterns" => ZoppoRepro.Patterns(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed)),
+                "zoppo-mnist5" => ZoppoRepro.Mnist(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed), r.GetValue(data)),
+                _ => MiloHopfield(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed)),
+            };
+        });
         return command;
     }
 

@@ -37,17 +37,6 @@ public sealed class RasterPlotter
     {
         var model = BuildModel(spikes, title);
         int height = Math.Clamp(40 + 14 * spikes.Sources.Count, 120, 2000) + 80;
-        var format = WaveformPlotter.FormatFromPath(path);
-        AtomicFile.Write(path, stream =>
-        {
-            switch (format)
-            {
-                case PlotFormat.Png: new OxyPlot.SkiaSharp.PngExporter { Width = Width, Height = height }.Export(model, stream); break;
-#pragma warning disable CS0618
-                case PlotFormat.Pdf: new PdfExporter { Width = Width, Height = height }.Export(model, stream); break;
-#pragma warning restore CS0618
-                default: new SvgExporter { Width = Width, Height = height }.Export(model, stream); break;
-            }
-        });
+        PlotExport.Save(model, path, Width, height);
     }
 }

@@ -26,17 +26,6 @@ public sealed class WeightMapPlotter
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) data[j, i] = map[i, j];
         model.Series.Add(new HeatMapSeries { X0 = 1, X1 = n, Y0 = 1, Y1 = n, Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Rectangles });
-        var format = WaveformPlotter.FormatFromPath(path);
-        AtomicFile.Write(path, stream =>
-        {
-            switch (format)
-            {
-                case PlotFormat.Png: new OxyPlot.SkiaSharp.PngExporter { Width = Size + 60, Height = Size }.Export(model, stream); break;
-#pragma warning disable CS0618
-                case PlotFormat.Pdf: new PdfExporter { Width = Size + 60, Height = Size }.Export(model, stream); break;
-#pragma warning restore CS0618
-                default: new SvgExporter { Width = Size + 60, Height = Size }.Export(model, stream); break;
-            }
-        });
+        PlotExport.Save(model, path, Size + 60, Size);
     }
 }

@@ -113,6 +113,13 @@ public sealed class SynapseArray
     /// <summary>Programming energy delivered by <see cref="Program"/> since construction, J.</summary>
     public double TotalEnergy { get; private set; }
 
+    /// <summary>Sets the programming totals (restoring a checkpoint together with the device states).</summary>
+    public void RestoreTotals(long pulses, double energy)
+    {
+        TotalPulses = pulses;
+        TotalEnergy = energy;
+    }
+
     /// <summary>Conductance of G⁺ of pair <paramref name="p"/>, S.</summary>
     public double GPlus(int p) => Conductance(2 * p);
     /// <summary>Conductance of G⁻ of pair <paramref name="p"/>, S.</summary>
