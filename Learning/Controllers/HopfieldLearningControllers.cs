@@ -83,19 +83,21 @@ public abstract class HopfieldLearningController : EquilibriumController
             _devices[p] = devices.Select(d => context.Device(d.Name)).ToArray();
             _plus[p] = devices.Select(d => d.Plus).ToArray();
         }
-        double gref = Spec.Parameters.Gref;
+        // input currents enter the summing node, which carries k·GREF per unit (k the read scale)
+        double gref = Spec.Parameters.Gref * Spec.Parameters.ReadScale(Spec.Dynamics);
         for (int i = 0; i < Topology.N; i++)
         {
-            if (Spec.IsClamped(i)) context.SetSource(HopfieldCircuit.ClampSource(i), Sample.Input[i]);
+            if (Spec.IsClamped(i)) context.SetSource(HopfieldCircuit.ClampSource(i), Spec.Function.G(Sample.Input[i]));
             else context.SetSource(HopfieldCircuit.InputSource(i), gref * (Topology.Roles[i] == NeuronRole.InputOutput ? Sample.Input[i] : 0));
         }
     }
 
-    /// <summary>Reads the synapse drives g(v_i) (nodes a_i).</summary>
+    /// <summary>Reads the synapse drives g(v_i): the voltages of nodes a_i divided by the read scale k.</summary>
     protected double[] ReadDrives(ControllerContext context)
     {
         var a = new double[_drive.Length];
-        for (int i = 0; i < a.Length; i++) a[i] = context.Voltage(_drive[i]);
+        double k = Spec.Parameters.ReadScale(Spec.Dynamics);
+        for (int i = 0; i < a.Length; i++) a[i] = context.Voltage(_drive[i]) / k;
         return a;
     }
 

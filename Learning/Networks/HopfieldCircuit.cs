@@ -56,7 +56,7 @@ public sealed record HopfieldCircuitParameters
     /// <summary>Largest time step in units of τ.</summary>
     public double MaxStepPerTau { get; init; } = 2;
     /// <summary>Smoothing width of the hard sigmoid's kinks (YACT WIDTH), dimensionless.</summary>
-    public double HardSigmoidWidth { get; init; } = 1e-4;
+    public double HardSigmoidWidth { get; init; } = 1e-5;
 
     /// <summary>
     /// The same parameters with the device and scale of <paramref name="synapses"/>: GREF, GMIN, GMAX,
@@ -84,6 +84,16 @@ public sealed record HopfieldCircuitParameters
     /// unlike g(v), the side network's state is not bounded by 1.
     /// </summary>
     public double SideDriveScale { get; init; } = 0.1;
+
+    /// <summary>
+    /// Read scale k of the main networks, V per unit of g: the synapses see ±k·g(v_j), and the summing
+    /// stages divide by k again. k = 0.5 keeps every device at half its programming threshold or less
+    /// (with k = 1, |g| → 1 V touches VSET = 1 V and an integration overshoot programs the device).
+    /// </summary>
+    public double DriveScale { get; init; } = 0.5;
+
+    /// <summary>Read scale of a circuit: <see cref="SideDriveScale"/> for the side network, <see cref="DriveScale"/> otherwise.</summary>
+    public double ReadScale(CircuitDynamics dynamics) => dynamics == CircuitDynamics.SideNetwork ? SideDriveScale : DriveScale;
 
     /// <summary>τ = C/GREF, s.</summary>
     public double Tau => Capacitance / Gref;
@@ -116,7 +126,7 @@ public sealed record HopfieldCircuitSpec
     public required IReadOnlyList<double> StateMinus { get; init; }
     /// <summary>External inputs I_i (dimensionless; the circuit injects GREF·I_i A); null = none. For the side network: J_k.</summary>
     public IReadOnlyList<double>? Input { get; init; }
-    /// <summary>Clamped neurons: NaN = free, otherwise v_i is held at this value by a voltage source; null = none clamped.</summary>
+    /// <summary>Clamped neurons: NaN = free, otherwise the neuron's source holds g(x) for this value x (its drive); null = none clamped.</summary>
     public IReadOnlyList<double>? Clamp { get; init; }
     /// <summary>Output units: each gets a nudging source β(T_i − v_i) (not in the side network).</summary>
     public IReadOnlyList<int> Outputs { get; init; } = Array.Empty<int>();
@@ -147,7 +157,7 @@ public sealed record HopfieldCircuitSpec
 /// </code>
 /// so that C dv_i/dt = −GREF v_i + g′(v_i)·GREF(Σ_j w_ij g(v_j) + I_i) + GREF·β(T_i − v_i), which is
 /// Eq. 13 (plus the nudge of Eq. 16) with t in units of τ = C/GREF. A clamped neuron is a voltage
-/// source on v_i and has no summing node. Each connection has two physical pairs (one per
+/// source holding g(x_i) on v_i and has no summing node. Each connection has two physical pairs (one per
 /// direction: MP{i}_{j} feeds neuron i, MP{j}_{i} feeds neuron j) at the same state, because one
 /// two-terminal device cannot carry g(v_j) into i and g(v_i) into j at once; they are programmed
 /// together, so W stays symmetric.
@@ -222,7 +232,9 @@ public static class HopfieldCircuit
         sb.AppendLine($"* GREF = {F(p.Gref)} S per unit weight, C = {F(p.Capacitance)} F, tau = C/GREF = {F(tau)} s; w = (G+ - G-)/GREF");
         sb.AppendLine($".model syn MEMRISTOR(LEVEL=PULSE GMIN={F(p.Gmin)} GMAX={F(p.Gmax)} BETA={F(p.Beta)} TMAX={F(p.Tmax)} VSET={F(p.Vthreshold)} VRESET={F(p.Vthreshold)})");
         string gModel = spec.Function.Kind == NonlinearityKind.Tanh ? "TANH()" : $"HSIGMOID(WIDTH={F(p.HardSigmoidWidth)})";
+        double k = p.ReadScale(spec.Dynamics);
         sb.AppendLine($".model g {gModel}");
+        if (spec.Dynamics == CircuitDynamics.Gradient) sb.AppendLine($".model gd {gModel.Replace(")", $" AMP={F(k)})").Replace("( ", "(")}");
         if (spec.Dynamics == CircuitDynamics.Additive) sb.AppendLine(".model lin LINEAR()");
         sb.AppendLine($".options reltol={F(p.RelTol)} vntol={F(p.VnTol)} abstol=1e-15 sstol={F(p.SteadyStatePerTau / tau)} sspoints=3");
         bool nudged = spec.Dynamics != CircuitDynamics.SideNetwork && spec.Outputs.Count > 0;
@@ -233,12 +245,11 @@ public static class HopfieldCircuit
             sb.AppendLine($"* neuron {i}");
             if (spec.IsClamped(i))
             {
-                sb.AppendLine($"{ClampSource(i)} {v} 0 DC {F(spec.Clamp![i])}");
+                sb.AppendLine($"{ClampSource(i)} {v} 0 DC {F(spec.Function.G(spec.Clamp![i]))}");
                 WriteDrive(sb, spec, i);
                 continue;
             }
             double input = spec.Input?[i] ?? 0;
-            double k = spec.Dynamics == CircuitDynamics.SideNetwork ? p.SideDriveScale : 1;
             string s = SumNode(i);
             sb.AppendLine($"{Ammeter(i)} {s} 0 DC 0");
             sb.AppendLine($"{InputSource(i)} 0 {s} DC {F(k * p.Gref * input)}");
@@ -247,10 +258,10 @@ public static class HopfieldCircuit
                 case CircuitDynamics.Gradient:
                     sb.AppendLine($"C{i} {v} 0 {F(p.Capacitance)}");
                     sb.AppendLine($"RL{i} {v} 0 {F(1 / p.Gref)}");
-                    sb.AppendLine($"BM{i} 0 {v} I={Derivative(spec.Function, v, p.HardSigmoidWidth)}*I({Ammeter(i)})");
+                    sb.AppendLine($"BM{i} 0 {v} I={Derivative(spec.Function, v, p.HardSigmoidWidth)}*I({Ammeter(i)})*{F(1 / k)}");
                     break;
                 case CircuitDynamics.Additive:
-                    sb.AppendLine($"H{i} {NetInputNode(i)} 0 {Ammeter(i)} {F(1 / p.Gref)}");
+                    sb.AppendLine($"H{i} {NetInputNode(i)} 0 {Ammeter(i)} {F(1 / (k * p.Gref))}");
                     sb.AppendLine($"YINTEG N{i} {NetInputNode(i)} {v} g TAU={F(tau)} C={F(p.Capacitance)}");
                     break;
                 default:
@@ -263,15 +274,17 @@ public static class HopfieldCircuit
             if (nudged && spec.Outputs.Contains(i))
             {
                 sb.AppendLine($"{TargetSource(i)} t{i} 0 DC 0");
+                // Gradient: into the capacitor node (outside g′); Additive: into the summing node, read-scaled like the synapses
                 string into = spec.Dynamics == CircuitDynamics.Gradient ? v : s;
-                sb.AppendLine($"BN{i} 0 {into} I={F(p.Gref)}*V(beta)*(V(t{i})-V({v}))");
+                double gn = spec.Dynamics == CircuitDynamics.Gradient ? p.Gref : k * p.Gref;
+                sb.AppendLine($"BN{i} 0 {into} I={F(gn)}*V(beta)*(V(t{i})-V({v}))");
             }
         }
         sb.AppendLine("* synapses: one G+/G- pair per direction, both directions at the same states");
-        for (int k = 0; k < spec.Connections.Count; k++)
+        for (int c = 0; c < spec.Connections.Count; c++)
         {
-            var (i, j) = spec.Connections[k];
-            string xp = F(spec.StatePlus[k]), xm = F(spec.StateMinus[k]);
+            var (i, j) = spec.Connections[c];
+            string xp = F(spec.StatePlus[c]), xm = F(spec.StateMinus[c]);
             if (!spec.IsClamped(i))
             {
                 sb.AppendLine($"YMEMRISTOR {PlusDevice(i, j)} a{j} {SumNode(i)} syn X0={xp}");
@@ -317,9 +330,11 @@ public static class HopfieldCircuit
     private static void WriteDrive(StringBuilder sb, HopfieldCircuitSpec spec, int i)
     {
         string v = Node(i);
-        // a clamped neuron drives its synapses with g(x) in every dynamics (the input term W g(x) of Eq. 21)
-        if (spec.Dynamics == CircuitDynamics.Gradient || spec.IsClamped(i)) sb.AppendLine($"YACT A{i} {v} a{i} g");
-        else sb.AppendLine($"EA{i} a{i} 0 {v} 0 {(spec.Dynamics == CircuitDynamics.SideNetwork ? spec.Parameters.SideDriveScale : 1).ToString("R", CultureInfo.InvariantCulture)}");
+        // a clamped neuron's source holds g(x) (the controller writes g of the clamp value) and drives its
+        // synapses through a unity buffer: the input term W g(x) of Eq. 21, exact, with no smoothing of g
+        string k = spec.Parameters.ReadScale(spec.Dynamics).ToString("R", CultureInfo.InvariantCulture);
+        if (spec.Dynamics == CircuitDynamics.Gradient && !spec.IsClamped(i)) sb.AppendLine($"YACT A{i} {v} a{i} gd");
+        else sb.AppendLine($"EA{i} a{i} 0 {v} 0 {k}");
         sb.AppendLine($"EN{i} na{i} 0 a{i} 0 -1");
     }
 
