@@ -54,6 +54,8 @@ public sealed class HopfieldCircuitTrainer
     public string Netlist { get; }
     /// <summary>Engine work counters of the last run.</summary>
     public Solvers.Newton.EngineStatistics? LastStatistics { get; private set; }
+    /// <summary>Number of MNA unknowns of the circuit (after the first run).</summary>
+    public int LastUnknowns { get; private set; }
     /// <summary>The action log of the last run (state writes with pulse counts and energies, source settings, phases).</summary>
     public ActionLog? LastLog { get; private set; }
 
@@ -90,6 +92,7 @@ public sealed class HopfieldCircuitTrainer
         host.Add(controller);
         host.Run(new DiscardOutput());
         LastStatistics = tran.Statistics;
+        LastUnknowns = tran.System?.Size ?? 0;
         LastLog = host.Log;
         return clock.Elapsed.TotalSeconds;
     }
