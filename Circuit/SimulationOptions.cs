@@ -53,6 +53,14 @@ public sealed class SimulationOptions
     public double CrossbarTolerance { get; set; } = 1e-12;
     /// <summary>Sweep limit of the network-level crossbar DC solver (xbarsweeps; AnalogNN extension).</summary>
     public int CrossbarSweeps { get; set; } = 10000;
+    /// <summary>
+    /// Steady-state tolerance, V/s (sstol; AnalogNN extension): a transient watched by a
+    /// <c>SteadyStateDetector</c> is at steady state once the largest |dv/dt| of its watched nodes,
+    /// estimated over each accepted step, stays at or below this value for <see cref="SteadyStatePoints"/> points.
+    /// </summary>
+    public double SteadyStateTolerance { get; set; } = 1e-3;
+    /// <summary>Consecutive accepted points below <see cref="SteadyStateTolerance"/> that make a steady state (sspoints; AnalogNN extension).</summary>
+    public int SteadyStatePoints { get; set; } = 3;
     /// <summary>Circuit temperature, °C (temp).</summary>
     public double Temp { get; set; } = 27;
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
@@ -83,6 +91,8 @@ public sealed class SimulationOptions
             case "eventtol": EventTolerance = value; return true;
             case "xbartol": CrossbarTolerance = value; return true;
             case "xbarsweeps": CrossbarSweeps = (int)value; return true;
+            case "sstol": SteadyStateTolerance = value; return true;
+            case "sspoints": SteadyStatePoints = Math.Max(1, (int)value); return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
             default: return false;

@@ -22,6 +22,7 @@ public static class Program
                 RunCommand.Create(),
                 NetworkCommand.Create(),
                 ReproCommand.Create(),
+                BenchCommand.Create(),
             };
             return root.Parse(NgspiceStyle(args)).Invoke();
         }

@@ -15,6 +15,11 @@ public enum ActionKind
     Phase,
     /// <summary>Programming done by the circuit itself during a phase (totals per device: events and energy).</summary>
     InCircuit,
+    /// <summary>
+    /// A device state written from a programming model that keeps its own pulse accounting (e.g. a
+    /// synapse array that programmed the pulses); amplitude holds the pulse count, energy the energy (J).
+    /// </summary>
+    StateSet,
 }
 
 /// <summary>One logged action: time (s), controller, kind, target, amplitude (V or A), width (s), energy (J, programming only), state before and after (programming only).</summary>
@@ -48,9 +53,10 @@ public sealed class ActionLog
     internal void Add(ActionRecord record)
     {
         _records.Add(record);
-        if (record.Kind != ActionKind.Program) return;
+        if (record.Kind is not (ActionKind.Program or ActionKind.StateSet)) return;
         var d = _devices.GetValueOrDefault(record.Target);
-        _devices[record.Target] = (d.Pulses + 1, d.Energy + record.Energy);
+        long pulses = record.Kind == ActionKind.Program ? 1 : (long)record.Amplitude;
+        _devices[record.Target] = (d.Pulses + pulses, d.Energy + record.Energy);
     }
 
     /// <summary>

@@ -174,6 +174,27 @@ public sealed class ControllerContext
         return after;
     }
 
+    /// <summary>
+    /// Makes <paramref name="x"/> the running state of a device (the integration continues from it),
+    /// for a device programmed elsewhere by a model with its own pulse accounting: the
+    /// <paramref name="pulses"/> pulses and <paramref name="energy"/> (J) it reports are logged
+    /// against the device (<see cref="ActionKind.StateSet"/>). The device's persistent state is set too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not at a point where acting is allowed.</exception>
+    public void SetState(DeviceHandle d, double x, long pulses, double energy)
+    {
+        RequireAct("set the state of " + d.Name);
+        var dev = _devices[d.Index];
+        var ctx = System.Context;
+        double before = dev.RunningState(ctx, 0);
+        dev.States.X[0] = Math.Clamp(x, 0, 1);
+        dev.OverwriteState(ctx, 0, x);
+        _host.Log.Add(new ActionRecord(ctx.Time, _host.CurrentName, ActionKind.StateSet, d.Name, pulses, 0, energy, before, Math.Clamp(x, 0, 1)));
+    }
+
+    /// <summary>Ends the run after the present time point (the last phase ends then); allowed at every call point.</summary>
+    public void StopRun() => _host.RequestStop();
+
     /// <summary>Ends the present phase (every controller's <see cref="IController.OnPhaseEnd"/>, in order) and starts <paramref name="next"/>.</summary>
     public void SwitchPhase(string next) => _host.SwitchPhase(next);
 

@@ -177,6 +177,8 @@ public sealed class ControllerHost
         _transient.Schedule(time);
     }
 
+    internal void RequestStop() => _transient.RequestStop();
+
     internal void Breakpoint(double time)
     {
         // re-queries the breakpoints (the new pulse's corners); a time at the present point is ignored

@@ -44,6 +44,9 @@ public sealed class NetlistJob
     /// <summary>The built circuit of run <paramref name="index"/>.</summary>
     public Circuit.Circuit CircuitOf(int index = 0) => _runs[index].Circuit;
 
+    /// <summary>The options (<c>.options</c>) of run <paramref name="index"/>.</summary>
+    public SimulationOptions OptionsOf(int index = 0) => _runs[index].Options;
+
     /// <summary>Parses, elaborates and builds a netlist file (<paramref name="path"/> as the user wrote it, used in messages).</summary>
     /// <exception cref="NetlistException">Every input error, located.</exception>
     public static NetlistJob Load(string path) => FromSyntax(NetlistParser.ParseFile(path));

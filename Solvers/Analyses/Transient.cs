@@ -71,6 +71,16 @@ public sealed class Transient
     }
 
     private bool _scheduleChanged;
+    private bool _stopRequested;
+
+    /// <summary>
+    /// Ends the run after the present time point (from a callback during the run, e.g. a learning
+    /// controller whose last phase has finished before TSTOP). The output ends at that point.
+    /// </summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>True if the last run ended early through <see cref="RequestStop"/>.</summary>
+    public bool StoppedEarly { get; private set; }
 
     /// <summary>Called with the time (s) and the load context when a scheduled event's time point is accepted.</summary>
     public Action<double, LoadContext>? ScheduledEventReached { get; set; }
@@ -119,9 +129,12 @@ public sealed class Transient
         var previous = new double[x.Length];
         bool firstStep = true;
         bool retry = false;
+        _stopRequested = false;
+        StoppedEarly = false;
 
         while (time < stop * (1 - 1e-12))
         {
+            if (_stopRequested) { StoppedEarly = true; break; }
             StepStarting?.Invoke(time);
             foreach (var b in system.StepLimiting) delta = Math.Min(delta, b.MaxTimeStep(ctx));
             double unclipped = delta;
