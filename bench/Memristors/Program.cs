@@ -92,22 +92,34 @@ internal static class Bench
         }
     }
 
-    /// <summary>Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.</summary>
-    public static void DcFast(int[] sizes)
+    /// <summary>
+    /// Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.
+    /// Each size is solved <c>repeat</c> times, every time by a new solver from a cold start (column lines at 0 V); the
+    /// minimum, median and maximum solve times are printed.
+    /// </summary>
+    public static void DcFast(int[] sizes, int repeat = 5)
     {
-        Console.WriteLine("N\tdevices\tsweeps\tsolve_s\tmin_col_A\tmax_col_A");
+        Console.WriteLine("N\tdevices\tCG_iterations\tsolve_s_min\tsolve_s_median\tsolve_s_max\tmin_col_A\tmax_col_A");
+        var warm = new double[4];
+        new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(Enumerable.Repeat(0.2, 4).ToArray(), warm); // JIT
         foreach (int n in sizes)
         {
             var a = new MemristorArray("xb", new MemristorModel("mj"), n, n);
             a.Randomize(0.5, 0.2, 1);
-            var solver = new CrossbarDcSolver(a, 1, 1, 10);
             var rows = Enumerable.Repeat(0.2, n).ToArray();
             var cols = new double[n];
-            new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(rows.AsSpan(0, 4), cols.AsSpan(0, 4)); // JIT
-            var sw = Stopwatch.StartNew();
-            solver.Solve(rows, cols); // cold start: column lines at 0 V
-            double t = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"{n}\t{n * n}\t{solver.Sweeps}\t{t:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
+            var times = new double[repeat];
+            int sweeps = 0;
+            for (int r = 0; r < repeat; r++)
+            {
+                var solver = new CrossbarDcSolver(a, 1, 1, 10);
+                var sw = Stopwatch.StartNew();
+                solver.Solve(rows, cols);
+                times[r] = sw.Elapsed.TotalSeconds;
+                sweeps = solver.Sweeps;
+            }
+            Array.Sort(times);
+            Console.WriteLine($"{n}\t{n * n}\t{sweeps}\t{times[0]:F4}\t{times[repeat / 2]:F4}\t{times[^1]:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
         }
     }
 
