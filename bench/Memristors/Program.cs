@@ -52,7 +52,7 @@ internal static class Bench
     {
         string dir = Path.Combine(Path.GetTempPath(), "analognn-xbench");
         Directory.CreateDirectory(dir);
-        Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
+        Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tfactorizations\tchord_its\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
         foreach (int n in sizes)
         {
             string deck = Path.Combine(dir, $"an{n}.cir");
@@ -87,7 +87,7 @@ internal static class Bench
                 speed = (ngs / ours).ToString("F1");
                 err = worst.ToString("E2");
             }
-            Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
+            Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{st.Factorizations}\t{st.ChordIterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
                 + $"{100 * st.LoadTicks / total:F0}\t{100 * st.FactorTicks / total:F0}\t{100 * st.SolveTicks / total:F0}\t{ng}\t{speed}\t{err}");
         }
     }
