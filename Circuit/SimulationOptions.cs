@@ -93,6 +93,13 @@ public sealed class SimulationOptions
     public double ChordAccept { get; set; } = 0.1;
     /// <summary>Chord iterations allowed in one time step before the Jacobian is refactored (chorditl).</summary>
     public int ChordIterations { get; set; } = 3;
+    /// <summary>
+    /// Pivot order of the sparse LU (ordering=nd|markowitz; AnalogNN extension). True (nd): a
+    /// nested-dissection order of the matrix pattern, computed once and followed while its diagonal
+    /// pivots pass pivrel/pivtol, any rejected pivot chosen by Markowitz instead; false (markowitz):
+    /// Markowitz at every step, as SPICE does.
+    /// </summary>
+    public bool NestedDissection { get; set; }
     /// <summary>Circuit temperature, °C (temp).</summary>
     public double Temp { get; set; } = 27;
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
@@ -138,6 +145,15 @@ public sealed class SimulationOptions
     /// <summary>Sets a string-valued option (method=trap|gear|euler). Returns false if unknown.</summary>
     public bool TrySet(string name, string value)
     {
+        if (name.Equals("ordering", StringComparison.OrdinalIgnoreCase))
+        {
+            switch (value.ToLowerInvariant())
+            {
+                case "nd": NestedDissection = true; return true;
+                case "markowitz": NestedDissection = false; return true;
+                default: return false;
+            }
+        }
         if (!name.Equals("method", StringComparison.OrdinalIgnoreCase)) return false;
         switch (value.ToLowerInvariant())
         {

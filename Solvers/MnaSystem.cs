@@ -62,7 +62,7 @@ public sealed class MnaSystem : ISetupContext
         foreach (var b in Behaviors) b.Bind(this);
         _bound = true;
         Context = new LoadContext(options, Size, _slotRows.Count, _stateCount);
-        Solver = new SparseLU(Size, _slotRows.ToArray(), _slotColumns.ToArray()) { PivRel = options.PivRel, PivTol = options.PivTol };
+        Solver = new SparseLU(Size, _slotRows.ToArray(), _slotColumns.ToArray()) { PivRel = options.PivRel, PivTol = options.PivTol, Ordering = options.NestedDissection ? PivotOrdering.NestedDissection : PivotOrdering.Markowitz };
         SlotRows = new int[_slotRows.Count + 1];
         SlotColumns = new int[_slotRows.Count + 1];
         for (int k = 0; k < _slotRows.Count; k++) { SlotRows[k + 1] = _slotRows[k] + 1; SlotColumns[k + 1] = _slotColumns[k] + 1; }

@@ -15,6 +15,8 @@ public sealed class EngineStatistics
     public long ChordIterations;
     /// <summary>Numeric factorizations (pivot searches included).</summary>
     public long Factorizations;
+    /// <summary>State unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
+    public long CondensedUnknowns;
     /// <summary>Accepted transient time points.</summary>
     public long TimePoints;
     /// <summary>Rejected transient time points (no convergence or truncation error too large).</summary>
@@ -51,6 +53,7 @@ public sealed class NewtonRaphson
     private bool _haveFactor;
     private bool _clampActive;
     private readonly double[] _residual;
+    private readonly double[] _absTol; // vntol or abstol per unknown
     // state unknowns eliminated locally (null when none or disabled), and whether the last factors are its
     private readonly CondensedLU? _condensed;
     private bool _factoredCondensed;
@@ -76,9 +79,14 @@ public sealed class NewtonRaphson
                 _condensed = new CondensedLU(system.Size, rows, cols, candidates);
                 _condensed.Reduced.PivRel = system.Options.PivRel;
                 _condensed.Reduced.PivTol = system.Options.PivTol;
+                _condensed.Reduced.Ordering = system.Solver.Ordering;
                 if (_condensed.Eliminated == 0) _condensed = null;
             }
         }
+        Statistics.CondensedUnknowns = _condensed?.Eliminated ?? 0;
+        _absTol = new double[system.Size + 1];
+        for (int i = 1; i <= system.Size; i++)
+            _absTol[i] = system.Unknowns[i].Kind == UnknownKind.Current ? system.Options.AbsTol : system.Options.VnTol;
     }
 
     /// <summary>Unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
@@ -127,6 +135,7 @@ public sealed class NewtonRaphson
         // node-voltage Schur complement is reused (full Newton otherwise, as in SPICE)
         bool chordAllowed = opt.ChordNewton && _condensed is not null && ctx.Analysis == AnalysisKind.Transient && !ctx.InitTransient;
         double lastRatio = double.NaN;
+        var absTol = _absTol;
         int chordInStep = 0;
         for (int iter = 1; iter <= maxIterations; iter++)
         {
@@ -140,7 +149,7 @@ public sealed class NewtonRaphson
             long t1 = Stopwatch.GetTimestamp();
             // Chord iteration: the factors of an earlier Jacobian that differs little from this one,
             // unless the last chord iterations contracted poorly.
-            bool chord = chordAllowed && _haveFactor && !_refactor && chordInStep < opt.ChordIterations && ChordUsable(ctx);
+            bool chord = chordAllowed && _haveFactor && !_refactor && chordInStep < opt.ChordIterations && ChordUsable(ctx, chordInStep == 0);
             if (chord) Statistics.ChordIterations++;
             else
             {
@@ -174,8 +183,7 @@ public sealed class NewtonRaphson
                     ProblemUnknown = i;
                     throw new SimulationException($"the solution diverged (NaN) at {unknowns[i].SignalName}", unknowns[i].SignalName, ctx.Analysis == AnalysisKind.Transient ? ctx.Time : null);
                 }
-                double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo))
-                    + (unknowns[i].Kind == UnknownKind.Current ? opt.AbsTol : opt.VnTol);
+                double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo)) + absTol[i];
                 double d = Math.Abs(xn - xo);
                 if (d > tol && converged) { converged = false; ProblemUnknown = i; }
                 if (d > ratio * tol) ratio = d / tol;
@@ -233,12 +241,15 @@ public sealed class NewtonRaphson
 
     /// <summary>
     /// Whether the present factors may serve this iteration's matrix: they are of the condensed
-    /// system and no row of its Schur complement changed by more than
-    /// <see cref="SimulationOptions.ChordChange"/> of its absolute sum since it was factored. Also
-    /// takes the present local blocks, which the chord solve uses exactly.
+    /// system and (tested on the first chord iteration of a solve, <paramref name="testChange"/>;
+    /// later iterations of the same solve are watched through their contraction) no row of its
+    /// Schur complement changed by more than <see cref="SimulationOptions.ChordChange"/> of its
+    /// absolute sum since it was factored. Also takes the present local blocks, which the chord
+    /// solve uses exactly.
     /// </summary>
-    private bool ChordUsable(LoadContext ctx) =>
-        _factoredCondensed && _condensed!.Capture(ctx.Matrix.AsSpan(1)) && _condensed.ChangeSinceFactor() <= _system.Options.ChordChange;
+    private bool ChordUsable(LoadContext ctx, bool testChange) =>
+        _factoredCondensed && _condensed!.CaptureLocal(ctx.Matrix.AsSpan(1))
+        && (!testChange || _condensed.ChangeSinceFactor(ctx.Matrix.AsSpan(1)) <= _system.Options.ChordChange);
 
     private void SolveFactored(Span<double> b)
     {
@@ -258,6 +269,8 @@ public sealed class NewtonRaphson
         var solver = _system.Solver;
         if (_haveFactor && values.SequenceEqual(_lastFactored.AsSpan(1)))
         {
+            // the local blocks may have been taken from another matrix by a chord test since
+            if (_factoredCondensed) _condensed!.CaptureLocal(values);
             Statistics.FactorizationsSkipped++;
             return;
         }
@@ -265,7 +278,7 @@ public sealed class NewtonRaphson
         if (_condensed is not null && _condensed.Capture(values))
         {
             int reorders = _condensed.Reduced.Statistics.Reorders;
-            if (_condensed.Factor())
+            if (_condensed.Factor(values))
             {
                 if (_condensed.Reduced.Statistics.Reorders != reorders)
                 {

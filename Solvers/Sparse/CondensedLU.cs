@@ -18,8 +18,9 @@ namespace AnalogNN.Solvers.Sparse;
 /// <see cref="Capture"/> takes the present local blocks (D, A_KL, A_LK) and builds S;
 /// <see cref="Factor"/> factors S with a <see cref="SparseLU"/> (reusing the pivot order and
 /// searching anew only when a pivot fails). <see cref="Solve"/> always uses the captured local
-/// blocks, so after a <see cref="Capture"/> without <see cref="Factor"/> it solves with exact local
-/// blocks and the stale S factors of an earlier matrix (the chord iteration's approximate Jacobian).
+/// blocks, so after a <see cref="CaptureLocal"/> without <see cref="Factor"/> it solves with exact
+/// local blocks and the stale S factors of an earlier matrix (the chord iteration's approximate
+/// Jacobian); <see cref="ChangeSinceFactor"/> bounds how far S has moved from the factored one.
 /// Each local pivot must pass the ordering's thresholds, |d_l| ≥ pivtol and
 /// |d_l| ≥ pivrel·max|column l|; otherwise <see cref="Capture"/> returns false and the caller
 /// factors the whole matrix instead.
@@ -41,6 +42,9 @@ public sealed class CondensedLU
     private readonly int[] _sRows;           // S entry → kept row
     private readonly double[] _s, _sFactored, _d, _colValue, _rowValue, _work;
     private readonly double[] _rowScale;
+    // at the last Factor: the kept-kept input values, each pair's contribution a_pl·a_lq/d_l, and Σ|S| per row
+    private readonly double[] _keptFactored, _pairFactored, _pairCurrent, _scaleFactored;
+    private readonly int[] _keptRow, _pairRow; // S row of each kept-kept entry and of each pair
 
     /// <summary>
     /// A matrix of <paramref name="size"/> unknowns whose entry k is at (rows[k], cols[k]) (0-based,
@@ -127,6 +131,12 @@ public sealed class CondensedLU
         _rowValue = new double[_rowCol.Length];
         _work = new double[kept];
         _rowScale = new double[kept];
+        _keptFactored = new double[_keptEntry.Length];
+        _pairFactored = new double[_pairTarget.Length];
+        _pairCurrent = new double[_pairTarget.Length];
+        _scaleFactored = new double[kept];
+        _keptRow = _keptTarget.Select(t => _sRows[t]).ToArray();
+        _pairRow = _pairTarget.Select(t => _sRows[t]).ToArray();
     }
 
     /// <summary>Number of unknowns.</summary>
@@ -146,10 +156,27 @@ public sealed class CondensedLU
     /// </summary>
     public bool Capture(ReadOnlySpan<double> values)
     {
-        double pivRel = Reduced.PivRel, pivTol = Reduced.PivTol;
+        if (!CaptureLocal(values)) return false;
         var s = _s;
         Array.Clear(s);
         for (int k = 0; k < _keptEntry.Length; k++) s[_keptTarget[k]] += values[_keptEntry[k]];
+        for (int t = 0; t < _pairTarget.Length; t++) s[_pairTarget[t]] -= _pairCurrent[t];
+        _captured = values.Length;
+        return true;
+    }
+
+    private int _captured = -1;
+
+    /// <summary>
+    /// Takes only the local blocks of <paramref name="values"/> (D, A_KL, A_LK) and each pair's
+    /// contribution a_pl·a_lq/d_l, without forming S: enough for a chord <see cref="Solve"/> with the
+    /// factors of an earlier S and for <see cref="ChangeSinceFactor"/>. False when a local pivot fails
+    /// the thresholds. Does not allocate.
+    /// </summary>
+    public bool CaptureLocal(ReadOnlySpan<double> values)
+    {
+        double pivRel = Reduced.PivRel, pivTol = Reduced.PivTol;
+        _captured = -1;
         for (int l = 0; l < _local.Length; l++)
         {
             double d = values[_localDiag[l]];
@@ -163,42 +190,45 @@ public sealed class CondensedLU
             for (int c = c0; c < c1; c++)
             {
                 double f = _colValue[c] / d;
-                for (int r = r0; r < r1; r++) s[_pairTarget[t++]] -= f * _rowValue[r];
+                for (int r = r0; r < r1; r++) _pairCurrent[t++] = f * _rowValue[r];
             }
         }
         return true;
     }
 
     /// <summary>Factors the S of the last <see cref="Capture"/> (pivot order reused; a new search when a pivot fails). False if singular.</summary>
-    public bool Factor()
+    public bool Factor(ReadOnlySpan<double> values)
     {
+        if (_captured != values.Length) throw new InvalidOperationException("Factor needs a Capture of the same matrix first");
         var lu = Reduced;
         bool ok = lu.IsFactored && lu.Factor(_s);
         if (!ok) ok = lu.OrderAndFactor(_s);
-        if (ok) Array.Copy(_s, _sFactored, _s.Length);
-        return ok;
+        if (!ok) return false;
+        for (int k = 0; k < _keptEntry.Length; k++) _keptFactored[k] = values[_keptEntry[k]];
+        Array.Copy(_pairCurrent, _pairFactored, _pairCurrent.Length);
+        Array.Clear(_scaleFactored);
+        for (int k = 0; k < _s.Length; k++) _scaleFactored[_sRows[k]] += Math.Abs(_s[k]);
+        return true;
     }
 
     /// <summary>
-    /// Largest relative change of a row of S since the last <see cref="Factor"/>:
-    /// max over rows of Σ|S − S_factored| / Σ|S_factored| (0 for an unchanged matrix). A small value
-    /// means the factored S is a good approximation of the present one.
+    /// Bound on the largest relative change of a row of S between the last <see cref="Factor"/> and
+    /// the last <see cref="CaptureLocal"/> of <paramref name="values"/>: max over rows of
+    /// (Σ|ΔA_KK| + Σ|Δ(a_pl·a_lq/d_l)|) / Σ|S_factored| ≥ Σ|ΔS|/Σ|S_factored| (0 for an unchanged
+    /// matrix). A small value means the factored S is a good approximation of the present one.
+    /// Does not allocate.
     /// </summary>
-    public double ChangeSinceFactor()
+    public double ChangeSinceFactor(ReadOnlySpan<double> values)
     {
-        var scale = _rowScale;
-        var work = _work;
-        Array.Clear(scale);
-        Array.Clear(work);
-        for (int k = 0; k < _s.Length; k++)
-        {
-            int r = _sRows[k];
-            scale[r] += Math.Abs(_sFactored[k]);
-            work[r] += Math.Abs(_s[k] - _sFactored[k]);
-        }
+        var change = _rowScale;
+        Array.Clear(change);
+        for (int k = 0; k < _keptEntry.Length; k++)
+            change[_keptRow[k]] += Math.Abs(values[_keptEntry[k]] - _keptFactored[k]);
+        for (int t = 0; t < _pairTarget.Length; t++)
+            change[_pairRow[t]] += Math.Abs(_pairCurrent[t] - _pairFactored[t]);
         double worst = 0;
-        for (int r = 0; r < scale.Length; r++)
-            if (work[r] > 0) worst = Math.Max(worst, scale[r] > 0 ? work[r] / scale[r] : double.PositiveInfinity);
+        for (int r = 0; r < change.Length; r++)
+            if (change[r] > 0) worst = Math.Max(worst, _scaleFactored[r] > 0 ? change[r] / _scaleFactored[r] : double.PositiveInfinity);
         return worst;
     }
 

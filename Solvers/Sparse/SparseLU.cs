@@ -11,6 +11,20 @@ public sealed class SparseStatistics
     public int FillIns { get; internal set; }
     /// <summary>Forward/backward substitutions.</summary>
     public int Solves { get; internal set; }
+    /// <summary>Pivots of the last pivot search that the fill-reducing order proposed but the thresholds rejected (taken by Markowitz instead).</summary>
+    public int OrderFallbacks { get; internal set; }
+}
+
+/// <summary>How <see cref="SparseLU"/> chooses its pivot order.</summary>
+public enum PivotOrdering
+{
+    /// <summary>Markowitz products on the active submatrix at every step.</summary>
+    Markowitz,
+    /// <summary>
+    /// A nested-dissection order of the symmetrised pattern, computed once, followed while its
+    /// diagonal pivots pass the thresholds; a rejected pivot is replaced by the Markowitz choice.
+    /// </summary>
+    NestedDissection,
 }
 
 /// <summary>
@@ -83,6 +97,9 @@ public sealed class SparseLU
     public SparseStatistics Statistics { get; } = new();
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
+    /// <summary>Pivot order strategy (see <see cref="PivotOrdering"/>); takes effect at the next <see cref="OrderAndFactor"/>.</summary>
+    public PivotOrdering Ordering { get; set; } = PivotOrdering.Markowitz;
+    private int[]? _fillOrder;
 
     private bool _preordered;
 
@@ -224,9 +241,24 @@ public sealed class SparseLU
         var colOf = new int[_n];
         var lRows = new List<int>[_n];   // for each pivot step: rows eliminated by it (become L entries)
         int fill = 0;
+        int[]? order = null;
+        if (Ordering == PivotOrdering.NestedDissection) order = _fillOrder ??= NestedDissection.Order(_n, rows.Select(r => r.Keys).ToArray());
+        int next = 0, fallbacks = 0;
         for (int step = 0; step < _n; step++)
         {
-            if (!SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out int pr, out int pc))
+            int pr = -1, pc = -1;
+            if (order is not null)
+            {
+                while (next < order.Length && (rowDone[order[next]] || colDone[order[next]])) next++;
+                if (next < order.Length)
+                {
+                    int d = order[next];
+                    if (rows[d].TryGetValue(d, out double v) && Math.Abs(v) >= PivTol && Ratio(rows, cols, rowDone, d, d) >= PivRel)
+                    { pr = pc = d; next++; }
+                    else fallbacks++;
+                }
+            }
+            if (pr < 0 && !SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
             {
                 SingularIndex = Stuck(rows, rowDone, colDone);
                 return false;
@@ -267,6 +299,7 @@ public sealed class SparseLU
             }
         }
         Statistics.FillIns = fill;
+        Statistics.OrderFallbacks = fallbacks;
         BuildPattern(rows, rowOf, colOf, toPre);
         return true;
     }
