@@ -193,7 +193,7 @@ public sealed class NewtonRaphson
                 // linear convergence Δx⁽ᵏ⁺¹⁾ ≈ ρ·Δx⁽ᵏ⁾ leaves an error of about ρ/(1−ρ)·|Δx⁽ᵏ⁺¹⁾|:
                 // accept only when that is within the tolerance too; refactor when ρ is poor
                 double rho = ratio / lastRatio;
-                if (rho > opt.ChordContraction) _refactor = true;
+                if (rho > opt.ChordContraction && ratio > opt.ChordAccept) _refactor = true; // (an update already far below the tolerance is round-off)
                 if (converged && (rho >= 1 || rho / (1 - rho) * ratio > opt.ChordAccept)) converged = false;
             }
             lastRatio = ratio;
