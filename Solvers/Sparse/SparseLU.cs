@@ -50,7 +50,7 @@ public enum PivotOrdering
 /// </para>
 /// <para>
 /// <b>Refactorization</b> (<see cref="Factor"/>): row-by-row elimination (IKJ) over the static
-/// L\U pattern in pivot order, with no searching and no allocation. Each pivot is checked against
+/// L\U pattern in pivot order, each row in a dense accumulator, with no searching and no allocation. Each pivot is checked against
 /// pivtol, and every multiplier against 1/pivrel (the column threshold of the ordering); a failed
 /// check returns false so the caller can run a new pivot search.
 /// </para>
@@ -65,7 +65,7 @@ public sealed class SparseLU
     // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
     private int[] _start = [], _index = [], _diag = [], _entryPos = [];
     private double[] _lu = [];
-    private readonly int[] _position;         // dense work map step → position in the row being eliminated
+    private readonly double[] _accumulator;   // dense row accumulator of the numeric factorization (zero between rows)
     private readonly double[] _work;
 
     /// <summary>A matrix of <paramref name="size"/> unknowns whose entry k is at (rows[k], cols[k]) (0-based, distinct).</summary>
@@ -77,8 +77,7 @@ public sealed class SparseLU
         _cols = cols;
         _colSwap = new int[size];
         for (int i = 0; i < size; i++) _colSwap[i] = i;
-        _position = new int[size];
-        Array.Fill(_position, -1);
+        _accumulator = new double[size];
         _work = new double[size];
         SingularIndex = -1;
     }
@@ -129,34 +128,41 @@ public sealed class SparseLU
     {
         Statistics.Factorizations++;
         var lu = _lu;
+        var index = _index;
+        var diag = _diag;
+        var start = _start;
         Array.Clear(lu);
         for (int k = 0; k < _entryPos.Length; k++) lu[_entryPos[k]] += values[k];
-        var position = _position;
+        // row i is scattered into the dense accumulator w (by step), eliminated there with the U
+        // rows of its L entries in ascending step order, and gathered back; the static pattern holds
+        // every position an update can reach, so w is zero again after each gather
+        var w = _accumulator;
         for (int i = 0; i < _n; i++)
         {
-            int s = _start[i], e = _start[i + 1], d = _diag[i];
-            for (int p = s; p < e; p++) position[_index[p]] = p;
+            int s = start[i], e = start[i + 1], d = diag[i];
+            for (int p = s; p < e; p++) w[index[p]] = lu[p];
             for (int p = s; p < d; p++)
             {
-                int k = _index[p];
-                double l = lu[p] / lu[_diag[k]];
-                lu[p] = l;
+                int k = index[p];
+                double l = w[k] / lu[diag[k]];
+                w[k] = l;
                 if (l == 0) continue;
-                if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k);
-                for (int q = _diag[k] + 1, qe = _start[k + 1]; q < qe; q++)
-                    lu[position[_index[q]]] -= l * lu[q];
+                if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k, s, e);
+                for (int q = diag[k] + 1, qe = start[k + 1]; q < qe; q++)
+                    w[index[q]] -= l * lu[q];
             }
-            for (int p = s; p < e; p++) position[_index[p]] = -1;
-            if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i);
+            for (int p = s; p < e; p++) { int c = index[p]; lu[p] = w[c]; w[c] = 0; }
+            if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i, s, s);
         }
         SingularIndex = -1;
         IsFactored = true;
         return true;
     }
 
-    private bool Fail(int step)
+    /// <summary>Marks the factorization failed at <paramref name="step"/>, clearing the accumulator entries [s, e) of the row being eliminated.</summary>
+    private bool Fail(int step, int s, int e)
     {
-        Array.Fill(_position, -1);
+        for (int p = s; p < e; p++) _accumulator[_index[p]] = 0;
         SingularIndex = _rowOf[step];
         IsFactored = false;
         return false;
