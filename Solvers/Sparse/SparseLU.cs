@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AnalogNN.Solvers.Sparse;
 
 /// <summary>Work counters of a <see cref="SparseLU"/>.</summary>
@@ -148,8 +151,12 @@ public sealed class SparseLU
                 w[k] = l;
                 if (l == 0) continue;
                 if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k, s, e);
+                ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
+                ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
+                ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
+                // pattern indices < n, positions < lu.Length (BuildPattern): no bounds checks needed
                 for (int q = diag[k] + 1, qe = start[k + 1]; q < qe; q++)
-                    w[index[q]] -= l * lu[q];
+                    Unsafe.Add(ref wr, Unsafe.Add(ref ir, q)) -= l * Unsafe.Add(ref lr, q);
             }
             for (int p = s; p < e; p++) { int c = index[p]; lu[p] = w[c]; w[c] = 0; }
             if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i, s, s);
@@ -174,22 +181,43 @@ public sealed class SparseLU
         Statistics.Solves++;
         var w = _work;
         var lu = _lu;
-        for (int i = 0; i < _n; i++) w[i] = b[_rowOf[i]];
-        for (int i = 0; i < _n; i++)
+        var index = _index;
+        var start = _start;
+        var diag = _diag;
+        var rowOf = _rowOf;
+        int n = _n;
+        for (int i = 0; i < n; i++) w[i] = b[rowOf[i]];
+        ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
+        ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
+        ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
+        // the pattern's indices are all < n and its positions < lu.Length (built by BuildPattern), so
+        // the inner loops run without bounds checks; two partial sums halve the dependency chain
+        for (int i = 0; i < n; i++)
         {
-            double sum = w[i];
-            for (int p = _start[i], d = _diag[i]; p < d; p++) sum -= lu[p] * w[_index[p]];
-            w[i] = sum;
+            double s0 = w[i], s1 = 0;
+            int p = start[i], d = diag[i];
+            for (; p + 1 < d; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < d) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = s0 + s1;
         }
-        for (int i = _n - 1; i >= 0; i--)
+        for (int i = n - 1; i >= 0; i--)
         {
-            double sum = w[i];
-            int d = _diag[i];
-            for (int p = d + 1, e = _start[i + 1]; p < e; p++) sum -= lu[p] * w[_index[p]];
-            w[i] = sum / lu[d];
+            int d = diag[i], e = start[i + 1], p = d + 1;
+            double s0 = w[i], s1 = 0;
+            for (; p + 1 < e; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < e) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = (s0 + s1) / lu[d];
         }
         // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
-        for (int i = 0; i < _n; i++) b[_colSwap[_colOf[i]]] = w[i];
+        for (int i = 0; i < n; i++) b[_colSwap[_colOf[i]]] = w[i];
     }
 
     /// <summary>Swaps columns so that structurally zero diagonals with ±1 twins get the twin on the diagonal.</summary>
