@@ -16,7 +16,8 @@ using OxyPlot.Series;
 
 // Memristor figures and benchmarks (outside the test run).
 //   memristor-bench figures OUTDIR                       SVG figures of docs/memristors.md
-//   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] gen_crossbar.py crossbars through AnalogNN (and ngspice)
+//   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] [OPTION=VALUE...]
+//                                                        gen_crossbar.py crossbars through AnalogNN (and ngspice), with .options values (chord=0, ordering=nd)
 //   memristor-bench dc N...                              DC solve of an N×N YCROSSBAR with wire resistance
 //   memristor-bench cell OUTDIR                          1T1R compliance figures and fast-mode timing
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -25,7 +26,8 @@ switch (args.FirstOrDefault())
 {
     case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
     case "cell": Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
-    case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray(), args.Contains("--ngspice")); break;
+    case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--") && !a.Contains('=')).Select(int.Parse).ToArray(), args.Contains("--ngspice"),
+        args.Where(a => a.Contains('=')).ToArray()); break;
     case "dc": Bench.Dc(args.Skip(1).Select(int.Parse).ToArray()); break;
     case "dcfast": Bench.DcFast(args.Skip(1).Select(int.Parse).ToArray()); break;
     default: Console.Error.WriteLine("usage: memristor-bench figures OUTDIR | tran GEN_CROSSBAR_PY N... [--ngspice] | dc N..."); return 2;
@@ -48,8 +50,15 @@ internal static class Bench
         return output;
     }
 
-    public static void Transient(string generator, int[] sizes, bool ngspice)
+    public static void Transient(string generator, int[] sizes, bool ngspice, string[] settings)
     {
+        var options = new SimulationOptions();
+        foreach (string setting in settings)
+        {
+            var (name, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);
+            bool ok = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? options.TrySet(name, number) : options.TrySet(name, value);
+            if (!ok) throw new ArgumentException($"unknown option {setting}");
+        }
         string dir = Path.Combine(Path.GetTempPath(), "analognn-xbench");
         Directory.CreateDirectory(dir);
         Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tfactorizations\tchord_its\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
@@ -60,7 +69,7 @@ internal static class Bench
             var job = NetlistJob.Load(deck);
             var circuit = job.CircuitOf();
             var sw = Stopwatch.StartNew();
-            var tran = new Transient(circuit, new TransientSpec(0.1e-6, 200e-6, UseIc: true));
+            var tran = new Transient(circuit, new TransientSpec(0.1e-6, 200e-6, UseIc: true), options);
             var rec = new WaveformRecorder();
             tran.Run(rec);
             double ours = sw.Elapsed.TotalSeconds;
