@@ -43,6 +43,11 @@ public sealed class EngineStatistics
 /// solve, and test convergence with SPICE's rule on every unknown,
 /// |x⁽ᵏ⁺¹⁾ − x⁽ᵏ⁾| ≤ reltol·max(|x⁽ᵏ⁺¹⁾|, |x⁽ᵏ⁾|) + (vntol for voltages | abstol for currents),
 /// plus the devices' own current tests and no junction limited in the last load.
+/// State unknowns (memristor states) are condensed out of the sparse LU when
+/// <see cref="SimulationOptions.CondenseStates"/> is set (<see cref="CondensedLU"/>), and in the
+/// transient the factors of that condensed system are reused by chord iterations
+/// (<see cref="SimulationOptions.ChordNewton"/>): Δx = J̃⁻¹·(b − A·x) with the exact residual, while
+/// the matrix has moved little since it was factored and the updates contract.
 /// </summary>
 public sealed class NewtonRaphson
 {
