@@ -61,6 +61,53 @@ public sealed class SimulationOptions
     public double SteadyStateTolerance { get; set; } = 1e-3;
     /// <summary>Consecutive accepted points below <see cref="SteadyStateTolerance"/> that make a steady state (sspoints; AnalogNN extension).</summary>
     public int SteadyStatePoints { get; set; } = 3;
+    /// <summary>
+    /// Chord (modified) Newton in the transient (chord=1|0; AnalogNN extension): an iteration reuses
+    /// the last LU factors instead of factoring the new Jacobian and solves for the update from the
+    /// exact residual, Δx = J_old⁻¹·(b − A·x), so a converged point is a solution of the same
+    /// equations as with full Newton. The factors are renewed when a row of the (condensed) matrix
+    /// has changed by more than <see cref="ChordChange"/> since it was factored (a new time step
+    /// changes every capacitor's α₀·C), when the update contracts worse than
+    /// <see cref="ChordContraction"/>, after <see cref="ChordIterations"/> chord iterations without
+    /// convergence in one step, and after a failed step. Chord iterations run only on a system whose
+    /// state unknowns are condensed (<see cref="CondenseStates"/>): the local state equations are then
+    /// solved exactly every iteration and only the node-voltage Schur complement is reused. Circuits
+    /// without such unknowns, and DC analyses, always use full Newton.
+    /// </summary>
+    public bool ChordNewton { get; set; } = true;
+    /// <summary>
+    /// Largest relative change of a row of the condensed matrix, Σ|ΔS|/Σ|S| over the row, for which the
+    /// old factors are reused by chord Newton (chordchange).
+    /// </summary>
+    public double ChordChange { get; set; } = 1e-3;
+    /// <summary>
+    /// Eliminate state unknowns (a memristor's x) locally before the sparse factorization
+    /// (condense=1|0; AnalogNN extension): each such unknown couples only to node voltages and has
+    /// its own diagonal, so it is solved exactly from them and the sparse LU factors the node system
+    /// alone. The result is the same linear solve; a state pivot that fails pivrel/pivtol falls back to
+    /// factoring the whole matrix.
+    /// </summary>
+    public bool CondenseStates { get; set; } = true;
+    /// <summary>
+    /// Largest accepted contraction ‖Δx⁽ᵏ⁾‖/‖Δx⁽ᵏ⁻¹⁾‖ of chord iterations (chordrate; norms in units of each
+    /// unknown's convergence tolerance). A worse ratio refactors the Jacobian for the next iteration.
+    /// </summary>
+    public double ChordContraction { get; set; } = 0.3;
+    /// <summary>
+    /// A chord iterate that passes the convergence test is accepted only when its estimated remaining
+    /// error ρ/(1−ρ)·|Δx|, with ρ the last contraction, is at most this fraction of each unknown's
+    /// tolerance (chordaccept): linear convergence must not leave more error than full Newton would.
+    /// </summary>
+    public double ChordAccept { get; set; } = 0.1;
+    /// <summary>Chord iterations allowed in one time step before the Jacobian is refactored (chorditl).</summary>
+    public int ChordIterations { get; set; } = 3;
+    /// <summary>
+    /// Pivot order of the sparse LU (ordering=nd|markowitz; AnalogNN extension). True (nd): a
+    /// nested-dissection order of the matrix pattern, computed once and followed while its diagonal
+    /// pivots pass pivrel/pivtol, any rejected pivot chosen by Markowitz instead; false (markowitz):
+    /// Markowitz at every step, as SPICE does.
+    /// </summary>
+    public bool NestedDissection { get; set; }
     /// <summary>Circuit temperature, °C (temp).</summary>
     public double Temp { get; set; } = 27;
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
@@ -93,6 +140,12 @@ public sealed class SimulationOptions
             case "xbarsweeps": CrossbarSweeps = (int)value; return true;
             case "sstol": SteadyStateTolerance = value; return true;
             case "sspoints": SteadyStatePoints = Math.Max(1, (int)value); return true;
+            case "chord": ChordNewton = value != 0; return true;
+            case "chordrate": ChordContraction = value; return true;
+            case "chordchange": ChordChange = value; return true;
+            case "chordaccept": ChordAccept = value; return true;
+            case "condense": CondenseStates = value != 0; return true;
+            case "chorditl": ChordIterations = (int)value; return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
             default: return false;
@@ -102,6 +155,15 @@ public sealed class SimulationOptions
     /// <summary>Sets a string-valued option (method=trap|gear|euler). Returns false if unknown.</summary>
     public bool TrySet(string name, string value)
     {
+        if (name.Equals("ordering", StringComparison.OrdinalIgnoreCase))
+        {
+            switch (value.ToLowerInvariant())
+            {
+                case "nd": NestedDissection = true; return true;
+                case "markowitz": NestedDissection = false; return true;
+                default: return false;
+            }
+        }
         if (!name.Equals("method", StringComparison.OrdinalIgnoreCase)) return false;
         switch (value.ToLowerInvariant())
         {

@@ -62,7 +62,10 @@ public sealed class MnaSystem : ISetupContext
         foreach (var b in Behaviors) b.Bind(this);
         _bound = true;
         Context = new LoadContext(options, Size, _slotRows.Count, _stateCount);
-        Solver = new SparseLU(Size, _slotRows.ToArray(), _slotColumns.ToArray()) { PivRel = options.PivRel, PivTol = options.PivTol };
+        Solver = new SparseLU(Size, _slotRows.ToArray(), _slotColumns.ToArray()) { PivRel = options.PivRel, PivTol = options.PivTol, Ordering = options.NestedDissection ? PivotOrdering.NestedDissection : PivotOrdering.Markowitz };
+        SlotRows = new int[_slotRows.Count + 1];
+        SlotColumns = new int[_slotRows.Count + 1];
+        for (int k = 0; k < _slotRows.Count; k++) { SlotRows[k + 1] = _slotRows[k] + 1; SlotColumns[k + 1] = _slotColumns[k] + 1; }
         Breakpoints = Behaviors.OfType<IBreakpointBehavior>().ToArray();
         Accepting = Behaviors.OfType<IAcceptBehavior>().ToArray();
         Converging = Behaviors.OfType<IConvergenceBehavior>().ToArray();
@@ -105,6 +108,10 @@ public sealed class MnaSystem : ISetupContext
     public SparseLU Solver { get; }
     /// <summary>Unknowns by index (0 = ground).</summary>
     public IReadOnlyList<Unknown> Unknowns => _unknowns;
+    /// <summary>Row (unknown index, 0 = ground) of every slot; slot 0 is the discard slot (row 0).</summary>
+    public int[] SlotRows { get; }
+    /// <summary>Column (unknown index, 0 = ground) of every slot; slot 0 is the discard slot (column 0).</summary>
+    public int[] SlotColumns { get; }
     /// <summary>Matrix entry (row, column) of every slot (slot 0 is the discard slot).</summary>
     public (int Row, int Column) SlotEntry(int slot) => (_slotRows[slot - 1] + 1, _slotColumns[slot - 1] + 1);
 

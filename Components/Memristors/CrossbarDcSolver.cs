@@ -44,12 +44,15 @@ public sealed class CrossbarDcSolver
         if (double.IsFinite(_gr) && double.IsFinite(_gc))
         {
             int size = 2 * n + array.Columns;
-            _r = new double[size]; _z = new double[size]; _p = new double[size]; _q = new double[size]; _b = new double[size];
-            _cc = new double[n];
+            _r = new double[size]; _z = new double[size]; _p = new double[size]; _q = new double[size];
+            _rowC = new double[n]; _rowInv = new double[n]; _colC = new double[n]; _colInv = new double[n];
+            _termInv = new double[array.Columns];
         }
     }
 
-    private readonly double[] _r = [], _z = [], _p = [], _q = [], _b = [], _cc = [];
+    private readonly double[] _r = [], _z = [], _p = [], _q = [];
+    // line factors of the preconditioner (Thomas algorithm): modified super-diagonal and inverse pivot per node
+    private readonly double[] _rowC = [], _rowInv = [], _colC = [], _colInv = [], _termInv = [];
 
     /// <summary>Voltage of the row line at device (i, j), V (row-major).</summary>
     public double[] RowVoltages { get; }
@@ -166,7 +169,9 @@ public sealed class CrossbarDcSolver
     /// Both wires resistive: the nodal equations A·u = b (u = row-line voltages, column-line
     /// voltages, column terminals) are symmetric positive definite once the devices are linearised,
     /// so they are solved by conjugate gradients preconditioned with the line solves (block Jacobi:
-    /// every row and column line is a tridiagonal block). An outer loop re-linearises nonlinear
+    /// every row and column line is a tridiagonal block). The line blocks depend only on the
+    /// linearisation, so they are factored once per linearisation (<see cref="FactorLines"/>) and each
+    /// CG iteration applies them with multiplications only. An outer loop re-linearises nonlinear
     /// devices until no node moves more than the tolerance. <see cref="Sweeps"/> counts CG iterations.
     /// </summary>
     private void SolveConjugateGradient(ReadOnlySpan<double> rows, Span<double> columnCurrents)
@@ -174,7 +179,7 @@ public sealed class CrossbarDcSolver
         int n = _a.Rows, m = _a.Columns, nm = n * m;
         var kernel = _a.Kernel;
         var x = _a.X;
-        double[] vr = RowVoltages, vc = ColumnVoltages, r = _r, z = _z, p = _p, q = _q, b = _b;
+        double[] vr = RowVoltages, vc = ColumnVoltages, t = TerminalVoltages, r = _r, z = _z, p = _p, w = _q;
         double tol = _options.CrossbarTolerance;
         bool sense = double.IsFinite(_gs);
         int total = 0;
@@ -187,41 +192,39 @@ public sealed class CrossbarDcSolver
                 _g[k] = g;
                 _i0[k] = i - g * v;
             }
-            // b and the present iterate u = [vr, vc, t]
-            for (int k = 0; k < nm; k++) { b[k] = -_i0[k]; b[nm + k] = _i0[k]; }
-            for (int i = 0; i < n; i++) b[i * m] += _gr * rows[i];
-            for (int j = 0; j < m; j++) b[2 * nm + j] = 0;
-            for (int k = 0; k < nm; k++) { q[k] = vr[k]; q[nm + k] = vc[k]; }
-            for (int j = 0; j < m; j++) q[2 * nm + j] = sense ? TerminalVoltages[j] : 0;
-            Multiply(q, r);
-            for (int k = 0; k < r.Length; k++) r[k] = b[k] - r[k];
-            Precondition(r, z);
+            FactorLines();
+            // r = b − A·u at the present iterate u = [vr, vc, t]; b = [−i0 (+ gR·row drive at j = 0), i0, 0]
+            for (int k = 0; k < nm; k++) { p[k] = vr[k]; p[nm + k] = vc[k]; }
+            for (int j = 0; j < m; j++) p[2 * nm + j] = sense ? t[j] : 0;
+            Multiply(p, r);
+            for (int k = 0; k < nm; k++) { r[k] = -_i0[k] - r[k]; r[nm + k] = _i0[k] - r[nm + k]; }
+            for (int i = 0; i < n; i++) r[i * m] += _gr * rows[i];
+            for (int j = 0; j < m; j++) r[2 * nm + j] = -r[2 * nm + j];
+            double rz = Precondition(r, z);
             Array.Copy(z, p, z.Length);
-            double rz = Dot(r, z), moved = 0;
+            double moved = 0;
             for (int it = 0; it < _options.CrossbarSweeps; it++)
             {
-                Multiply(p, _z);
-                double alpha = rz / Dot(p, _z);
+                double alpha = rz / Multiply(p, w);
                 double step = 0;
                 for (int k = 0; k < nm; k++)
                 {
                     double d1 = alpha * p[k], d2 = alpha * p[nm + k];
                     vr[k] += d1; vc[k] += d2;
                     step = Math.Max(step, Math.Max(Math.Abs(d1), Math.Abs(d2)));
-                    r[k] -= alpha * _z[k]; r[nm + k] -= alpha * _z[nm + k];
+                    r[k] -= alpha * w[k]; r[nm + k] -= alpha * w[nm + k];
                 }
                 for (int j = 0; j < m; j++)
                 {
                     double d = alpha * p[2 * nm + j];
-                    if (sense) TerminalVoltages[j] += d;
+                    if (sense) t[j] += d;
                     step = Math.Max(step, Math.Abs(d));
-                    r[2 * nm + j] -= alpha * _z[2 * nm + j];
+                    r[2 * nm + j] -= alpha * w[2 * nm + j];
                 }
                 total++;
                 moved = Math.Max(moved, step);
                 if (step <= tol || double.IsNaN(step)) break;
-                Precondition(r, z);
-                double rzNew = Dot(r, z);
+                double rzNew = Precondition(r, z);
                 double beta = rzNew / rz;
                 rz = rzNew;
                 for (int k = 0; k < p.Length; k++) p[k] = z[k] + beta * p[k];
@@ -232,99 +235,160 @@ public sealed class CrossbarDcSolver
         }
         Sweeps = total;
         for (int j = 0; j < m; j++)
-            columnCurrents[j] = sense ? _gs * TerminalVoltages[j] : _gc * vc[(n - 1) * m + j];
+            columnCurrents[j] = sense ? _gs * t[j] : _gc * vc[(n - 1) * m + j];
     }
 
     private static bool IsLinear(MemristorKernel k) => k is LinearDriftKernel or ExponentialPulseKernel or ThresholdRramKernel;
 
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
-        return s;
-    }
-
-    /// <summary>y = A·u for u = [row lines, column lines, terminals] (row-major within each block).</summary>
-    private void Multiply(double[] u, double[] y)
+    /// <summary>
+    /// Thomas factors of every line block at the present linearisation: a row line has diagonal
+    /// gR (toward the drive or the previous node) + gR (toward the next node, if any) + g and
+    /// off-diagonals −gR; a column line (with its terminal when there is a sense resistance) has
+    /// (gC toward the previous node, if any) + gC + g and off-diagonals −gC. Stored per node:
+    /// c′ (modified super-diagonal) and 1/(d + off·c′ of the previous node).
+    /// </summary>
+    private void FactorLines()
     {
         int n = _a.Rows, m = _a.Columns, nm = n * m;
         double gr = _gr, gc = _gc;
+        var g = _g;
+        for (int i = 0; i < n; i++)
+        {
+            double prevC = 0;
+            for (int j = 0, k = i * m; j < m; j++, k++)
+            {
+                double inv = 1 / (gr + (j + 1 < m ? gr : 0) + g[k] + gr * prevC);
+                prevC = j + 1 < m ? -gr * inv : 0;
+                _rowInv[k] = inv;
+                _rowC[k] = prevC;
+            }
+        }
         bool sense = double.IsFinite(_gs);
+        for (int j = 0; j < m; j++) { _colC[j] = 0; }
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++)
+        {
+            bool last = i + 1 == n && !sense;
+            for (int j = 0, k = i * m; j < m; j++, k++)
             {
-                int k = i * m + j;
-                double v = u[k], s = _g[k] * (v - u[nm + k]) + gr * v - (j > 0 ? gr * u[k - 1] : 0);
-                if (j + 1 < m) s += gr * (v - u[k + 1]);
-                y[k] = s;
+                double cPrev = i > 0 ? _colC[k - m] : 0;
+                double inv = 1 / ((i > 0 ? gc : 0) + gc + g[k] + gc * cPrev);
+                _colInv[k] = inv;
+                _colC[k] = last ? 0 : -gc * inv;
             }
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++)
-            {
-                int k = i * m + j;
-                double v = u[nm + k], s = _g[k] * (v - u[k]);
-                if (i > 0) s += gc * (v - u[nm + k - m]);
-                double next = i + 1 < n ? u[nm + k + m] : sense ? u[2 * nm + j] : 0;
-                s += gc * (v - next);
-                y[nm + k] = s;
-            }
-        for (int j = 0; j < m; j++)
-            y[2 * nm + j] = sense ? gc * (u[2 * nm + j] - u[nm + (n - 1) * m + j]) + _gs * u[2 * nm + j] : u[2 * nm + j];
+        }
+        if (sense)
+            for (int j = 0; j < m; j++) _termInv[j] = 1 / (gc + _gs + gc * _colC[(n - 1) * m + j]);
     }
 
-    /// <summary>z = M⁻¹·r with M the line blocks of A (each row line, each column line with its terminal).</summary>
-    private void Precondition(double[] r, double[] z)
+    /// <summary>y = A·u for u = [row lines, column lines, terminals] (row-major within each block); returns u·y.</summary>
+    private double Multiply(double[] u, double[] y)
+    {
+        int n = _a.Rows, m = _a.Columns, nm = n * m;
+        double gr = _gr, gc = _gc;
+        var g = _g;
+        bool sense = double.IsFinite(_gs);
+        double dot = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int row = i * m;
+            // row line: gR·v toward the drive (j = 0) or gR·(v − left); gR·(v − right) if j + 1 < m
+            for (int j = 0, k = row; j < m; j++, k++)
+            {
+                double v = u[k];
+                double s = g[k] * (v - u[nm + k]) + gr * (j > 0 ? v - u[k - 1] : v);
+                if (j + 1 < m) s += gr * (v - u[k + 1]);
+                y[k] = s;
+                dot += s * v;
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            int row = nm + i * m;
+            bool first = i == 0, last = i + 1 == n;
+            for (int j = 0, k = row; j < m; j++, k++)
+            {
+                double v = u[k];
+                double next = !last ? u[k + m] : sense ? u[2 * nm + j] : 0;
+                double s = g[k - nm] * (v - u[k - nm]) + gc * (v - next);
+                if (!first) s += gc * (v - u[k - m]);
+                y[k] = s;
+                dot += s * v;
+            }
+        }
+        for (int j = 0; j < m; j++)
+        {
+            double v = u[2 * nm + j];
+            double s = sense ? gc * (v - u[nm + (n - 1) * m + j]) + _gs * v : v;
+            y[2 * nm + j] = s;
+            dot += s * v;
+        }
+        return dot;
+    }
+
+    /// <summary>
+    /// z = M⁻¹·r for the symmetric block Gauss–Seidel preconditioner over the two line blocks of A:
+    /// R (every row line) and C (every column line with its terminal), coupled only through the
+    /// device conductances (A between row node k and column node k is −g_k). With
+    /// M = (D + L)·D⁻¹·(D + U), D = diag(R, C): y = R⁻¹·r_R; z_C = C⁻¹·(r_C + g∘y);
+    /// z_R = R⁻¹·(r_R + g∘z_C). For this 2-cyclic matrix block Gauss–Seidel contracts like the
+    /// square of block Jacobi, so CG needs about half the iterations for three line solves instead
+    /// of two. Uses the factors of <see cref="FactorLines"/>; returns r·z.
+    /// </summary>
+    private double Precondition(double[] r, double[] z)
     {
         int n = _a.Rows, m = _a.Columns, nm = n * m;
         bool sense = double.IsFinite(_gs);
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < m; j++)
-            {
-                int k = i * m + j;
-                _diag[j] = _gr + (j + 1 < m ? _gr : 0) + _g[k];
-                _rhs[j] = r[k];
-            }
-            ThomasPlain(m, _gr, z, i * m, 1);
-        }
-        // all column lines at once, row by row (unit-stride memory): Thomas forward sweep storing the
-        // modified super-diagonal in _cc and the modified right side in z, then back substitution
-        double gc = _gc;
-        var cc = _cc;
-        for (int i = 0; i < n; i++)
-        {
-            int row = i * m;
-            for (int j = 0; j < m; j++)
-            {
-                int k = row + j;
-                double diag = (i > 0 ? gc : 0) + gc + _g[k];
-                double cPrev = i > 0 ? cc[k - m] : 0, dPrev = i > 0 ? z[nm + k - m] : 0;
-                double denom = diag + gc * cPrev;
-                bool last = i + 1 == n && !sense;
-                cc[k] = last ? 0 : -gc / denom;
-                z[nm + k] = (r[nm + k] + gc * dPrev) / denom;
-            }
-        }
+        double gc = _gc, dot = 0;
+        var g = _g;
+        SolveRows(r, z, 0);                                   // y = R⁻¹ r_R, in z[0..nm)
+        // column block on r_C + g∘y, all column lines at once, row by row (unit-stride memory)
+        for (int k = nm; k < nm + m; k++) z[k] = (r[k] + g[k - nm] * z[k - nm]) * _colInv[k - nm];
+        for (int k = nm + m; k < 2 * nm; k++) z[k] = (r[k] + g[k - nm] * z[k - nm] + gc * z[k - m]) * _colInv[k - nm];
         for (int j = 0; j < m; j++)
         {
-            if (sense)
-            {
-                int k = (n - 1) * m + j;
-                double denom = gc + _gs + gc * cc[k];
-                z[2 * nm + j] = (r[2 * nm + j] + gc * z[nm + k]) / denom;
-            }
-            else z[2 * nm + j] = r[2 * nm + j];
+            int k = 2 * nm + j;
+            z[k] = sense ? (r[k] + gc * z[nm + (n - 1) * m + j]) * _termInv[j] : r[k];
+            dot += r[k] * z[k];
         }
         for (int i = n - 1; i >= 0; i--)
         {
-            int row = i * m;
-            for (int j = 0; j < m; j++)
+            int row = nm + i * m;
+            bool last = i + 1 == n;
+            for (int j = 0, k = row; j < m; j++, k++)
             {
-                int k = row + j;
-                double next = i + 1 < n ? z[nm + k + m] : sense ? z[2 * nm + j] : 0;
-                z[nm + k] -= cc[k] * next;
+                double next = !last ? z[k + m] : sense ? z[2 * nm + j] : 0;
+                double v = z[k] -= _colC[k - nm] * next;
+                dot += r[k] * v;
             }
         }
+        return dot + SolveRows(r, z, nm);                     // z_R = R⁻¹ (r_R + g∘z_C)
+    }
+
+    /// <summary>
+    /// z_R = R⁻¹·(r_R + g∘z[coupled..]) over every row line (no coupling term when
+    /// <paramref name="coupled"/> is 0); returns r_R·z_R.
+    /// </summary>
+    private double SolveRows(double[] r, double[] z, int coupled)
+    {
+        int n = _a.Rows, m = _a.Columns;
+        double gr = _gr, dot = 0;
+        var g = _g;
+        for (int i = 0; i < n; i++)
+        {
+            int row = i * m;
+            double prev = 0;
+            if (coupled > 0)
+                for (int k = row; k < row + m; k++) z[k] = prev = (r[k] + g[k] * z[coupled + k] + gr * prev) * _rowInv[k];
+            else
+                for (int k = row; k < row + m; k++) z[k] = prev = (r[k] + gr * prev) * _rowInv[k];
+            double next = 0;
+            for (int k = row + m - 1; k >= row; k--)
+            {
+                next = z[k] -= _rowC[k] * next;
+                dot += r[k] * next;
+            }
+        }
+        return dot;
     }
 
     /// <summary>
@@ -342,19 +406,6 @@ public sealed class CrossbarDcSolver
             prevD = (_rhs[i] + off * prevD) / denom;
             _c[i] = prevC;
             _rhs[i] = prevD;
-        }
-    }
-
-    /// <summary>Tridiagonal solve (diagonal _diag, off-diagonals −off, right side _rhs) into z[offset + stride·i]; element len−1 goes to <paramref name="lastIndex"/> if given.</summary>
-    private void ThomasPlain(int len, double off, double[] z, int offset, int stride, int lastIndex = -1)
-    {
-        ForwardSweep(len, off);
-        double next = 0;
-        for (int i = len - 1; i >= 0; i--)
-        {
-            double v = _rhs[i] - _c[i] * next;
-            z[lastIndex >= 0 && i == len - 1 ? lastIndex : offset + stride * i] = v;
-            next = v;
         }
     }
 

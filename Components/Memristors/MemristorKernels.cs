@@ -108,7 +108,7 @@ public sealed class LinearDriftKernel(MemristorLevel window, double ron, double 
             default:
             {
                 double s = 2 * x - 1;
-                double pw = Math.Pow(s, _twoP - 1);
+                double pw = _twoP == 2 ? s : Math.Pow(s, _twoP - 1); // P = 1 (the usual window) without a pow call
                 w = 1 - pw * s;
                 dw = -2 * _twoP * pw;
                 break;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AnalogNN.Circuit;
+using AnalogNN.Solvers.Sparse;
 
 namespace AnalogNN.Solvers.Newton;
 
@@ -10,6 +11,12 @@ public sealed class EngineStatistics
     public long Iterations;
     /// <summary>Numeric factorizations skipped because the matrix had not changed since the last one.</summary>
     public long FactorizationsSkipped;
+    /// <summary>Chord iterations: numeric factorizations skipped by reusing the last factors of a changed matrix (<see cref="SimulationOptions.ChordNewton"/>).</summary>
+    public long ChordIterations;
+    /// <summary>Numeric factorizations (pivot searches included).</summary>
+    public long Factorizations;
+    /// <summary>State unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
+    public long CondensedUnknowns;
     /// <summary>Accepted transient time points.</summary>
     public long TimePoints;
     /// <summary>Rejected transient time points (no convergence or truncation error too large).</summary>
@@ -36,6 +43,11 @@ public sealed class EngineStatistics
 /// solve, and test convergence with SPICE's rule on every unknown,
 /// |x⁽ᵏ⁺¹⁾ − x⁽ᵏ⁾| ≤ reltol·max(|x⁽ᵏ⁺¹⁾|, |x⁽ᵏ⁾|) + (vntol for voltages | abstol for currents),
 /// plus the devices' own current tests and no junction limited in the last load.
+/// State unknowns (memristor states) are condensed out of the sparse LU when
+/// <see cref="SimulationOptions.CondenseStates"/> is set (<see cref="CondensedLU"/>), and in the
+/// transient the factors of that condensed system are reused by chord iterations
+/// (<see cref="SimulationOptions.ChordNewton"/>): Δx = J̃⁻¹·(b − A·x) with the exact residual, while
+/// the matrix has moved little since it was factored and the updates contract.
 /// </summary>
 public sealed class NewtonRaphson
 {
@@ -45,6 +57,12 @@ public sealed class NewtonRaphson
     private readonly bool[] _clamped;
     private bool _haveFactor;
     private bool _clampActive;
+    private readonly double[] _residual;
+    private readonly double[] _absTol; // vntol or abstol per unknown
+    // state unknowns eliminated locally (null when none or disabled), and whether the last factors are its
+    private readonly CondensedLU? _condensed;
+    private bool _factoredCondensed;
+    private bool _refactor; // chord Newton: the next iteration must factor
 
     /// <summary>Creates the iteration for a set-up system.</summary>
     public NewtonRaphson(MnaSystem system)
@@ -53,7 +71,31 @@ public sealed class NewtonRaphson
         _lastFactored = new double[system.Context.Matrix.Length];
         _clampValues = new double[system.Size + 1];
         _clamped = new bool[system.Size + 1];
+        _residual = new double[system.Size + 1];
+        if (system.Options.CondenseStates)
+        {
+            var candidates = new bool[system.Size];
+            for (int i = 1; i <= system.Size; i++) candidates[i - 1] = system.Unknowns[i].Kind == UnknownKind.State;
+            if (candidates.Contains(true))
+            {
+                var rows = system.SlotRows.AsSpan(1).ToArray();
+                var cols = system.SlotColumns.AsSpan(1).ToArray();
+                for (int k = 0; k < rows.Length; k++) { rows[k]--; cols[k]--; }
+                _condensed = new CondensedLU(system.Size, rows, cols, candidates);
+                _condensed.Reduced.PivRel = system.Options.PivRel;
+                _condensed.Reduced.PivTol = system.Options.PivTol;
+                _condensed.Reduced.Ordering = system.Solver.Ordering;
+                if (_condensed.Eliminated == 0) _condensed = null;
+            }
+        }
+        Statistics.CondensedUnknowns = _condensed?.Eliminated ?? 0;
+        _absTol = new double[system.Size + 1];
+        for (int i = 1; i <= system.Size; i++)
+            _absTol[i] = system.Unknowns[i].Kind == UnknownKind.Current ? system.Options.AbsTol : system.Options.VnTol;
     }
+
+    /// <summary>Unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
+    public int CondensedUnknowns => _condensed?.Eliminated ?? 0;
 
     /// <summary>Work counters.</summary>
     public EngineStatistics Statistics { get; } = new();
@@ -94,6 +136,12 @@ public sealed class NewtonRaphson
         var rhs = ctx.Rhs;
         var unknowns = _system.Unknowns;
         var opt = _system.Options;
+        // chord iterations only on the condensed system: the state equations stay exact and only the
+        // node-voltage Schur complement is reused (full Newton otherwise, as in SPICE)
+        bool chordAllowed = opt.ChordNewton && _condensed is not null && ctx.Analysis == AnalysisKind.Transient && !ctx.InitTransient;
+        double lastRatio = double.NaN;
+        var absTol = _absTol;
+        int chordInStep = 0;
         for (int iter = 1; iter <= maxIterations; iter++)
         {
             ctx.SetInitJunction(initJunction && iter == 1);
@@ -104,9 +152,25 @@ public sealed class NewtonRaphson
             StampExtras(ctx);
             Statistics.Iterations++;
             long t1 = Stopwatch.GetTimestamp();
-            FactorOrThrow(ctx);
+            // Chord iteration: the factors of an earlier Jacobian that differs little from this one,
+            // unless the last chord iterations contracted poorly.
+            bool chord = chordAllowed && _haveFactor && !_refactor && chordInStep < opt.ChordIterations && ChordUsable(ctx, chordInStep == 0);
+            if (chord) Statistics.ChordIterations++;
+            else
+            {
+                FactorOrThrow(ctx);
+                _refactor = false;
+            }
             long t2 = Stopwatch.GetTimestamp();
-            _system.Solver.Solve(rhs.AsSpan(1));
+            if (chord)
+            {
+                // Δx = J_old⁻¹·(b − A·x), x⁽ᵏ⁺¹⁾ = x + Δx: the same fixed point as A·x = b
+                ResidualInto(ctx, _residual);
+                SolveFactored(_residual.AsSpan(1));
+                for (int i = 1; i < x.Length; i++) rhs[i] = x[i] + _residual[i];
+                chordInStep++;
+            }
+            else SolveFactored(rhs.AsSpan(1));
             rhs[0] = 0;
             long t3 = Stopwatch.GetTimestamp();
             Statistics.LoadTicks += t1 - t0;
@@ -115,6 +179,7 @@ public sealed class NewtonRaphson
 
             bool converged = iter > 1 && ctx.Limited == 0;
             ProblemUnknown = 0;
+            double ratio = 0; // largest |Δx| in units of its tolerance
             for (int i = 1; i < x.Length; i++)
             {
                 double xn = rhs[i], xo = x[i];
@@ -123,13 +188,20 @@ public sealed class NewtonRaphson
                     ProblemUnknown = i;
                     throw new SimulationException($"the solution diverged (NaN) at {unknowns[i].SignalName}", unknowns[i].SignalName, ctx.Analysis == AnalysisKind.Transient ? ctx.Time : null);
                 }
-                if (converged)
-                {
-                    double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo))
-                        + (unknowns[i].Kind == UnknownKind.Current ? opt.AbsTol : opt.VnTol);
-                    if (Math.Abs(xn - xo) > tol) { converged = false; ProblemUnknown = i; }
-                }
+                double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo)) + absTol[i];
+                double d = Math.Abs(xn - xo);
+                if (d > tol && converged) { converged = false; ProblemUnknown = i; }
+                if (d > ratio * tol) ratio = d / tol;
             }
+            if (chord && iter > 1 && lastRatio > 0)
+            {
+                // linear convergence Δx⁽ᵏ⁺¹⁾ ≈ ρ·Δx⁽ᵏ⁾ leaves an error of about ρ/(1−ρ)·|Δx⁽ᵏ⁺¹⁾|:
+                // accept only when that is within the tolerance too; refactor when ρ is poor
+                double rho = ratio / lastRatio;
+                if (rho > opt.ChordContraction && ratio > opt.ChordAccept) _refactor = true; // (an update already far below the tolerance is round-off)
+                if (converged && (rho >= 1 || rho / (1 - rho) * ratio > opt.ChordAccept)) converged = false;
+            }
+            lastRatio = ratio;
             Array.Copy(rhs, x, x.Length);
             if (converged)
             {
@@ -139,7 +211,20 @@ public sealed class NewtonRaphson
             }
         }
         ctx.SetInitPredict(false);
+        _refactor = true; // a failed step is retried with fresh factors
         return false;
+    }
+
+    /// <summary>b − A·x of the loaded system into <paramref name="r"/> (index 0, ground, is left at 0).</summary>
+    private void ResidualInto(LoadContext ctx, double[] r)
+    {
+        var m = ctx.Matrix;
+        var x = ctx.Solution;
+        var rows = _system.SlotRows;
+        var cols = _system.SlotColumns;
+        Array.Copy(ctx.Rhs, r, r.Length);
+        for (int k = 1; k < m.Length; k++) r[rows[k]] -= m[k] * x[cols[k]];
+        r[0] = 0;
     }
 
     /// <summary>Adds the gmin-stepping shunts and the .ic/.nodeset clamps to the loaded matrix.</summary>
@@ -160,9 +245,28 @@ public sealed class NewtonRaphson
     }
 
     /// <summary>
+    /// Whether the present factors may serve this iteration's matrix: they are of the condensed
+    /// system and (tested on the first chord iteration of a solve, <paramref name="testChange"/>;
+    /// later iterations of the same solve are watched through their contraction) no row of its
+    /// Schur complement changed by more than <see cref="SimulationOptions.ChordChange"/> of its
+    /// absolute sum since it was factored. Also takes the present local blocks, which the chord
+    /// solve uses exactly.
+    /// </summary>
+    private bool ChordUsable(LoadContext ctx, bool testChange) =>
+        _factoredCondensed && _condensed!.CaptureLocal(ctx.Matrix.AsSpan(1))
+        && (!testChange || _condensed.ChangeSinceFactor(ctx.Matrix.AsSpan(1)) <= _system.Options.ChordChange);
+
+    private void SolveFactored(Span<double> b)
+    {
+        if (_factoredCondensed) _condensed!.Solve(b);
+        else _system.Solver.Solve(b);
+    }
+
+    /// <summary>
     /// Factors the loaded matrix. A matrix identical to the last factored one is not factored
-    /// again (a linear circuit at a fixed step is factored once); otherwise the previous pivot
-    /// order is reused and a new Markowitz search runs only when a pivot fails.
+    /// again (a linear circuit at a fixed step is factored once); otherwise the state unknowns are
+    /// eliminated locally when that is enabled and their pivots pass the thresholds, the previous
+    /// pivot order is reused and a new Markowitz search runs only when a pivot fails.
     /// </summary>
     private void FactorOrThrow(LoadContext ctx)
     {
@@ -170,10 +274,30 @@ public sealed class NewtonRaphson
         var solver = _system.Solver;
         if (_haveFactor && values.SequenceEqual(_lastFactored.AsSpan(1)))
         {
+            // the local blocks may have been taken from another matrix by a chord test since
+            if (_factoredCondensed) _condensed!.CaptureLocal(values);
             Statistics.FactorizationsSkipped++;
             return;
         }
-        bool ok = _haveFactor && solver.Factor(values);
+        Statistics.Factorizations++;
+        if (_condensed is not null && _condensed.Capture(values))
+        {
+            int reorders = _condensed.Reduced.Statistics.Reorders;
+            if (_condensed.Factor(values))
+            {
+                if (_condensed.Reduced.Statistics.Reorders != reorders)
+                {
+                    Statistics.Reorders++;
+                    Statistics.FillIns = _condensed.Reduced.Statistics.FillIns;
+                    Statistics.FactorNonZeros = _condensed.Reduced.FactorNonZeros;
+                }
+                values.CopyTo(_lastFactored.AsSpan(1));
+                _haveFactor = _factoredCondensed = true;
+                return;
+            }
+        }
+        _factoredCondensed = false;
+        bool ok = _haveFactor && solver.IsFactored && solver.Factor(values);
         if (!ok)
         {
             ok = solver.OrderAndFactor(values);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AnalogNN.Solvers.Sparse;
 
 /// <summary>Work counters of a <see cref="SparseLU"/>.</summary>
@@ -11,6 +14,20 @@ public sealed class SparseStatistics
     public int FillIns { get; internal set; }
     /// <summary>Forward/backward substitutions.</summary>
     public int Solves { get; internal set; }
+    /// <summary>Pivots of the last pivot search that the fill-reducing order proposed but the thresholds rejected (taken by Markowitz instead).</summary>
+    public int OrderFallbacks { get; internal set; }
+}
+
+/// <summary>How <see cref="SparseLU"/> chooses its pivot order.</summary>
+public enum PivotOrdering
+{
+    /// <summary>Markowitz products on the active submatrix at every step.</summary>
+    Markowitz,
+    /// <summary>
+    /// A nested-dissection order of the symmetrised pattern, computed once, followed while its
+    /// diagonal pivots pass the thresholds; a rejected pivot is replaced by the Markowitz choice.
+    /// </summary>
+    NestedDissection,
 }
 
 /// <summary>
@@ -36,7 +53,7 @@ public sealed class SparseStatistics
 /// </para>
 /// <para>
 /// <b>Refactorization</b> (<see cref="Factor"/>): row-by-row elimination (IKJ) over the static
-/// L\U pattern in pivot order, with no searching and no allocation. Each pivot is checked against
+/// L\U pattern in pivot order, each row in a dense accumulator, with no searching and no allocation. Each pivot is checked against
 /// pivtol, and every multiplier against 1/pivrel (the column threshold of the ordering); a failed
 /// check returns false so the caller can run a new pivot search.
 /// </para>
@@ -51,7 +68,7 @@ public sealed class SparseLU
     // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
     private int[] _start = [], _index = [], _diag = [], _entryPos = [];
     private double[] _lu = [];
-    private readonly int[] _position;         // dense work map step → position in the row being eliminated
+    private readonly double[] _accumulator;   // dense row accumulator of the numeric factorization (zero between rows)
     private readonly double[] _work;
 
     /// <summary>A matrix of <paramref name="size"/> unknowns whose entry k is at (rows[k], cols[k]) (0-based, distinct).</summary>
@@ -63,8 +80,7 @@ public sealed class SparseLU
         _cols = cols;
         _colSwap = new int[size];
         for (int i = 0; i < size; i++) _colSwap[i] = i;
-        _position = new int[size];
-        Array.Fill(_position, -1);
+        _accumulator = new double[size];
         _work = new double[size];
         SingularIndex = -1;
     }
@@ -83,6 +99,9 @@ public sealed class SparseLU
     public SparseStatistics Statistics { get; } = new();
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
+    /// <summary>Pivot order strategy (see <see cref="PivotOrdering"/>); takes effect at the next <see cref="OrderAndFactor"/>.</summary>
+    public PivotOrdering Ordering { get; set; } = PivotOrdering.Markowitz;
+    private int[]? _fillOrder;
 
     private bool _preordered;
 
@@ -112,34 +131,45 @@ public sealed class SparseLU
     {
         Statistics.Factorizations++;
         var lu = _lu;
+        var index = _index;
+        var diag = _diag;
+        var start = _start;
         Array.Clear(lu);
         for (int k = 0; k < _entryPos.Length; k++) lu[_entryPos[k]] += values[k];
-        var position = _position;
+        // row i is scattered into the dense accumulator w (by step), eliminated there with the U
+        // rows of its L entries in ascending step order, and gathered back; the static pattern holds
+        // every position an update can reach, so w is zero again after each gather
+        var w = _accumulator;
         for (int i = 0; i < _n; i++)
         {
-            int s = _start[i], e = _start[i + 1], d = _diag[i];
-            for (int p = s; p < e; p++) position[_index[p]] = p;
+            int s = start[i], e = start[i + 1], d = diag[i];
+            for (int p = s; p < e; p++) w[index[p]] = lu[p];
             for (int p = s; p < d; p++)
             {
-                int k = _index[p];
-                double l = lu[p] / lu[_diag[k]];
-                lu[p] = l;
+                int k = index[p];
+                double l = w[k] / lu[diag[k]];
+                w[k] = l;
                 if (l == 0) continue;
-                if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k);
-                for (int q = _diag[k] + 1, qe = _start[k + 1]; q < qe; q++)
-                    lu[position[_index[q]]] -= l * lu[q];
+                if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k, s, e);
+                ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
+                ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
+                ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
+                // pattern indices < n, positions < lu.Length (BuildPattern): no bounds checks needed
+                for (int q = diag[k] + 1, qe = start[k + 1]; q < qe; q++)
+                    Unsafe.Add(ref wr, Unsafe.Add(ref ir, q)) -= l * Unsafe.Add(ref lr, q);
             }
-            for (int p = s; p < e; p++) position[_index[p]] = -1;
-            if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i);
+            for (int p = s; p < e; p++) { int c = index[p]; lu[p] = w[c]; w[c] = 0; }
+            if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i, s, s);
         }
         SingularIndex = -1;
         IsFactored = true;
         return true;
     }
 
-    private bool Fail(int step)
+    /// <summary>Marks the factorization failed at <paramref name="step"/>, clearing the accumulator entries [s, e) of the row being eliminated.</summary>
+    private bool Fail(int step, int s, int e)
     {
-        Array.Fill(_position, -1);
+        for (int p = s; p < e; p++) _accumulator[_index[p]] = 0;
         SingularIndex = _rowOf[step];
         IsFactored = false;
         return false;
@@ -151,22 +181,43 @@ public sealed class SparseLU
         Statistics.Solves++;
         var w = _work;
         var lu = _lu;
-        for (int i = 0; i < _n; i++) w[i] = b[_rowOf[i]];
-        for (int i = 0; i < _n; i++)
+        var index = _index;
+        var start = _start;
+        var diag = _diag;
+        var rowOf = _rowOf;
+        int n = _n;
+        for (int i = 0; i < n; i++) w[i] = b[rowOf[i]];
+        ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
+        ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
+        ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
+        // the pattern's indices are all < n and its positions < lu.Length (built by BuildPattern), so
+        // the inner loops run without bounds checks; two partial sums halve the dependency chain
+        for (int i = 0; i < n; i++)
         {
-            double sum = w[i];
-            for (int p = _start[i], d = _diag[i]; p < d; p++) sum -= lu[p] * w[_index[p]];
-            w[i] = sum;
+            double s0 = w[i], s1 = 0;
+            int p = start[i], d = diag[i];
+            for (; p + 1 < d; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < d) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = s0 + s1;
         }
-        for (int i = _n - 1; i >= 0; i--)
+        for (int i = n - 1; i >= 0; i--)
         {
-            double sum = w[i];
-            int d = _diag[i];
-            for (int p = d + 1, e = _start[i + 1]; p < e; p++) sum -= lu[p] * w[_index[p]];
-            w[i] = sum / lu[d];
+            int d = diag[i], e = start[i + 1], p = d + 1;
+            double s0 = w[i], s1 = 0;
+            for (; p + 1 < e; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < e) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = (s0 + s1) / lu[d];
         }
         // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
-        for (int i = 0; i < _n; i++) b[_colSwap[_colOf[i]]] = w[i];
+        for (int i = 0; i < n; i++) b[_colSwap[_colOf[i]]] = w[i];
     }
 
     /// <summary>Swaps columns so that structurally zero diagonals with ±1 twins get the twin on the diagonal.</summary>
@@ -224,9 +275,24 @@ public sealed class SparseLU
         var colOf = new int[_n];
         var lRows = new List<int>[_n];   // for each pivot step: rows eliminated by it (become L entries)
         int fill = 0;
+        int[]? order = null;
+        if (Ordering == PivotOrdering.NestedDissection) order = _fillOrder ??= NestedDissection.Order(_n, rows.Select(r => r.Keys).ToArray());
+        int next = 0, fallbacks = 0;
         for (int step = 0; step < _n; step++)
         {
-            if (!SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out int pr, out int pc))
+            int pr = -1, pc = -1;
+            if (order is not null)
+            {
+                while (next < order.Length && (rowDone[order[next]] || colDone[order[next]])) next++;
+                if (next < order.Length)
+                {
+                    int d = order[next];
+                    if (rows[d].TryGetValue(d, out double v) && Math.Abs(v) >= PivTol && Ratio(rows, cols, rowDone, d, d) >= PivRel)
+                    { pr = pc = d; next++; }
+                    else fallbacks++;
+                }
+            }
+            if (pr < 0 && !SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
             {
                 SingularIndex = Stuck(rows, rowDone, colDone);
                 return false;
@@ -267,6 +333,7 @@ public sealed class SparseLU
             }
         }
         Statistics.FillIns = fill;
+        Statistics.OrderFallbacks = fallbacks;
         BuildPattern(rows, rowOf, colOf, toPre);
         return true;
     }

@@ -11,7 +11,7 @@ namespace AnalogNN.Tests.Solvers;
 public class SparseLUTests
 {
     /// <summary>A sparse matrix as the engine hands it over: distinct (row, col) slots and their values.</summary>
-    private sealed record SparseMatrix(int Size, int[] Rows, int[] Cols, double[] Values)
+    internal sealed record SparseMatrix(int Size, int[] Rows, int[] Cols, double[] Values)
     {
         public Matrix<double> Dense()
         {
@@ -43,7 +43,7 @@ public class SparseLUTests
     /// A resistor network with voltage sources: node rows with conductances, and for each source a branch
     /// row that is structurally zero on the diagonal with ±1 twins — the MNA shape the preorder handles.
     /// </summary>
-    private static SparseMatrix MnaMatrix(Random rng, int nodes, int sources)
+    internal static SparseMatrix MnaMatrix(Random rng, int nodes, int sources)
     {
         int n = nodes + sources;
         var entries = new Dictionary<(int, int), double>();
@@ -72,7 +72,7 @@ public class SparseLUTests
             list.Select(e => e.Value).ToArray());
     }
 
-    private static double RelativeResidual(SparseMatrix m, double[] x, double[] b)
+    internal static double RelativeResidual(SparseMatrix m, double[] x, double[] b)
     {
         var a = m.Dense();
         var xv = Vector<double>.Build.DenseOfArray(x);

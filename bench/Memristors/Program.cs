@@ -16,7 +16,8 @@ using OxyPlot.Series;
 
 // Memristor figures and benchmarks (outside the test run).
 //   memristor-bench figures OUTDIR                       SVG figures of docs/memristors.md
-//   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] gen_crossbar.py crossbars through AnalogNN (and ngspice)
+//   memristor-bench tran GEN_CROSSBAR_PY N... [--ngspice] [OPTION=VALUE...]
+//                                                        gen_crossbar.py crossbars through AnalogNN (and ngspice), with .options values (chord=0, ordering=nd)
 //   memristor-bench dc N...                              DC solve of an N×N YCROSSBAR with wire resistance
 //   memristor-bench cell OUTDIR                          1T1R compliance figures and fast-mode timing
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -25,7 +26,8 @@ switch (args.FirstOrDefault())
 {
     case "figures": Figures.All(args.Length > 1 ? args[1] : "docs/figures"); Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
     case "cell": Figures.Cell(args.Length > 1 ? args[1] : "docs/figures"); break;
-    case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray(), args.Contains("--ngspice")); break;
+    case "tran": Bench.Transient(args[1], args.Skip(2).Where(a => !a.StartsWith("--") && !a.Contains('=')).Select(int.Parse).ToArray(), args.Contains("--ngspice"),
+        args.Where(a => a.Contains('=')).ToArray()); break;
     case "dc": Bench.Dc(args.Skip(1).Select(int.Parse).ToArray()); break;
     case "dcfast": Bench.DcFast(args.Skip(1).Select(int.Parse).ToArray()); break;
     default: Console.Error.WriteLine("usage: memristor-bench figures OUTDIR | tran GEN_CROSSBAR_PY N... [--ngspice] | dc N..."); return 2;
@@ -48,11 +50,18 @@ internal static class Bench
         return output;
     }
 
-    public static void Transient(string generator, int[] sizes, bool ngspice)
+    public static void Transient(string generator, int[] sizes, bool ngspice, string[] settings)
     {
+        var options = new SimulationOptions();
+        foreach (string setting in settings)
+        {
+            var (name, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);
+            bool ok = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? options.TrySet(name, number) : options.TrySet(name, value);
+            if (!ok) throw new ArgumentException($"unknown option {setting}");
+        }
         string dir = Path.Combine(Path.GetTempPath(), "analognn-xbench");
         Directory.CreateDirectory(dir);
-        Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
+        Console.WriteLine("N\tunknowns\tLU_nnz\treorders\tpoints\titerations\tfactorizations\tchord_its\tAnalogNN_s\tms/step\tus/iter\tload%\tfactor%\tsolve%\tngspice_s\tspeedup\tworst_err");
         foreach (int n in sizes)
         {
             string deck = Path.Combine(dir, $"an{n}.cir");
@@ -60,7 +69,7 @@ internal static class Bench
             var job = NetlistJob.Load(deck);
             var circuit = job.CircuitOf();
             var sw = Stopwatch.StartNew();
-            var tran = new Transient(circuit, new TransientSpec(0.1e-6, 200e-6, UseIc: true));
+            var tran = new Transient(circuit, new TransientSpec(0.1e-6, 200e-6, UseIc: true), options);
             var rec = new WaveformRecorder();
             tran.Run(rec);
             double ours = sw.Elapsed.TotalSeconds;
@@ -87,27 +96,39 @@ internal static class Bench
                 speed = (ngs / ours).ToString("F1");
                 err = worst.ToString("E2");
             }
-            Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
+            Console.WriteLine($"{n}\t{tran.System!.Size}\t{st.FactorNonZeros}\t{st.Reorders}\t{st.TimePoints}\t{st.Iterations}\t{st.Factorizations}\t{st.ChordIterations}\t{ours:F2}\t{1e3 * ours / st.TimePoints:F3}\t{1e6 * ours / st.Iterations:F1}\t"
                 + $"{100 * st.LoadTicks / total:F0}\t{100 * st.FactorTicks / total:F0}\t{100 * st.SolveTicks / total:F0}\t{ng}\t{speed}\t{err}");
         }
     }
 
-    /// <summary>Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.</summary>
-    public static void DcFast(int[] sizes)
+    /// <summary>
+    /// Network-level DC solve (CrossbarDcSolver) of an N×N Joglekar crossbar, 1 Ω wire segments, 10 Ω sense, rows at 0.2 V.
+    /// Each size is solved <c>repeat</c> times, every time by a new solver from a cold start (column lines at 0 V); the
+    /// minimum, median and maximum solve times are printed.
+    /// </summary>
+    public static void DcFast(int[] sizes, int repeat = 5)
     {
-        Console.WriteLine("N\tdevices\tsweeps\tsolve_s\tmin_col_A\tmax_col_A");
+        Console.WriteLine("N\tdevices\tCG_iterations\tsolve_s_min\tsolve_s_median\tsolve_s_max\tmin_col_A\tmax_col_A");
+        var warm = new double[4];
+        new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(Enumerable.Repeat(0.2, 4).ToArray(), warm); // JIT
         foreach (int n in sizes)
         {
             var a = new MemristorArray("xb", new MemristorModel("mj"), n, n);
             a.Randomize(0.5, 0.2, 1);
-            var solver = new CrossbarDcSolver(a, 1, 1, 10);
             var rows = Enumerable.Repeat(0.2, n).ToArray();
             var cols = new double[n];
-            new CrossbarDcSolver(new MemristorArray("w", new MemristorModel("mj"), 4, 4), 1, 1, 10).Solve(rows.AsSpan(0, 4), cols.AsSpan(0, 4)); // JIT
-            var sw = Stopwatch.StartNew();
-            solver.Solve(rows, cols); // cold start: column lines at 0 V
-            double t = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"{n}\t{n * n}\t{solver.Sweeps}\t{t:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
+            var times = new double[repeat];
+            int sweeps = 0;
+            for (int r = 0; r < repeat; r++)
+            {
+                var solver = new CrossbarDcSolver(a, 1, 1, 10);
+                var sw = Stopwatch.StartNew();
+                solver.Solve(rows, cols);
+                times[r] = sw.Elapsed.TotalSeconds;
+                sweeps = solver.Sweeps;
+            }
+            Array.Sort(times);
+            Console.WriteLine($"{n}\t{n * n}\t{sweeps}\t{times[0]:F4}\t{times[repeat / 2]:F4}\t{times[^1]:F4}\t{cols.Min():G4}\t{cols.Max():G4}");
         }
     }
 
