@@ -70,10 +70,12 @@ public static class MiloHopfield
     /// The memristor of synapse i → j with its two terminal nodes (TE, bottom) and its programming
     /// threshold (VSET for excitatory, VRESET for inhibitory devices), for a <c>ProgrammingMonitor</c>.
     /// </summary>
-    public static (string Device, string Positive, string Negative, double Threshold) Terminals(int i, int j, bool excitatory, MiloParameters? p = null)
+    public static (string Device, string Positive, string Negative, double Threshold) Terminals(int i, int j, bool excitatory, MiloParameters? p = null, bool cells = true)
     {
         p ??= new MiloParameters();
-        return excitatory ? (Excitatory(i, j), $"c{j}", $"be{i}_{j}", p.Vset) : (Inhibitory(i, j), $"k{j}", $"bi{i}_{j}", p.Vreset);
+        string device = excitatory ? Excitatory(i, j) : Inhibitory(i, j);
+        string bottom = cells ? device + ".mid" : excitatory ? $"be{i}_{j}" : $"bi{i}_{j}";
+        return excitatory ? (device, $"c{j}", bottom, p.Vset) : (device, $"k{j}", bottom, p.Vreset);
     }
 
     /// <summary>Name of neuron i.</summary>
@@ -91,7 +93,7 @@ public static class MiloHopfield
     /// <exception cref="ArgumentException">N below 2 or a rate list of the wrong length.</exception>
     public static string Build(int n, IReadOnlyList<double> rates, double tstop, ulong seed = 1, MiloParameters? p = null,
         bool recall = false, double stimStart = 0, double stimStop = double.PositiveInfinity,
-        IReadOnlyDictionary<string, double>? x0 = null, string extra = "", double maxStep = 1e-4)
+        IReadOnlyDictionary<string, double>? x0 = null, string extra = "", double maxStep = 1e-4, bool cells = true)
     {
         if (n < 2) throw new ArgumentException("the network needs at least 2 neurons");
         if (rates.Count != n) throw new ArgumentException($"{rates.Count} rates for {n} neurons");
@@ -122,11 +124,22 @@ public static class MiloHopfield
             if (rates[i - 1] > 0) s.AppendLine(inv, $"YPOISSON {Stimulus(i)} 0 m{i} stim RATE={F(rates[i - 1])} SEED={seed * 1000 + (ulong)i}");
         }
         s.AppendLine();
+        if (cells)
+        {
+            s.AppendLine("* synapse i->j: Y1T1R name TE gate source bulk: the excitatory cell wei_j (TE on column cj) and the");
+            s.AppendLine("* inhibitory cell wii_j (TE on ki), both gated by row ri and feeding membrane mj");
+        }
         for (int i = 1; i <= n; i++)
             for (int j = 1; j <= n; j++)
             {
                 if (i == j) continue;
                 double xe = x0?.GetValueOrDefault(Excitatory(i, j), 0) ?? 0, xi = x0?.GetValueOrDefault(Inhibitory(i, j), 1) ?? 1;
+                if (cells)
+                {
+                    s.AppendLine(inv, $"Y1T1R {Excitatory(i, j)} c{j} r{i} m{j} vbb rram nacc W=1u L=1u X0={F(xe)}");
+                    s.AppendLine(inv, $"Y1T1R {Inhibitory(i, j)} k{j} r{i} m{j} vbb rram nacc W=1u L=1u X0={F(xi)}");
+                    continue;
+                }
                 s.AppendLine(inv, $"* synapse {i}->{j}");
                 s.AppendLine(inv, $"YMEMRISTOR {Excitatory(i, j)} c{j} be{i}_{j} rram X0={F(xe)}");
                 s.AppendLine(inv, $"MSE{i}_{j} be{i}_{j} r{i} m{j} vbb nacc W=1u L=1u");

@@ -50,6 +50,8 @@ public sealed class SparseLU
     private int[] _rowStep = [], _colStep = []; // inverse maps
     // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
     private int[] _start = [], _index = [], _diag = [], _entryPos = [];
+    private int[] _target = [], _fillPos = [];  // L\U position of each elimination update; positions no input entry maps to
+    private bool _distinctEntries;
     private double[] _lu = [];
     private readonly int[] _position;         // dense work map step → position in the row being eliminated
     private readonly double[] _work;
@@ -84,6 +86,16 @@ public sealed class SparseLU
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
 
+    private int CountLEntries()
+    {
+        int count = 0;
+        for (int i = 0; i < _n; i++) count += _diag[i] - _start[i];
+        return count;
+    }
+
+    /// <summary>Multiply-adds (and divisions) of one numeric factorization in the present pivot order.</summary>
+    public long FactorOperations { get; private set; }
+
     private bool _preordered;
 
     /// <summary>Diagonal candidates of smallest Markowitz product compared by pivot size at each step.</summary>
@@ -112,24 +124,37 @@ public sealed class SparseLU
     {
         Statistics.Factorizations++;
         var lu = _lu;
-        Array.Clear(lu);
-        for (int k = 0; k < _entryPos.Length; k++) lu[_entryPos[k]] += values[k];
-        var position = _position;
+        var entryPos = _entryPos;
+        if (_distinctEntries)
+        {
+            // every input entry has its own place in L\U: assign them and zero only the fill-ins
+            foreach (int f in _fillPos) lu[f] = 0;
+            for (int k = 0; k < entryPos.Length; k++) lu[entryPos[k]] = values[k];
+        }
+        else
+        {
+            Array.Clear(lu);
+            for (int k = 0; k < entryPos.Length; k++) lu[entryPos[k]] += values[k];
+        }
+        // row-by-row elimination; the place each update lands in was resolved with the pattern (_target)
+        var index = _index;
+        var start = _start;
+        var diag = _diag;
+        var target = _target;
+        int o = 0;
         for (int i = 0; i < _n; i++)
         {
-            int s = _start[i], e = _start[i + 1], d = _diag[i];
-            for (int p = s; p < e; p++) position[_index[p]] = p;
+            int s = start[i], d = diag[i];
             for (int p = s; p < d; p++)
             {
-                int k = _index[p];
-                double l = lu[p] / lu[_diag[k]];
+                int k = index[p];
+                int q0 = diag[k] + 1, qe = start[k + 1];
+                double l = lu[p] / lu[diag[k]];
                 lu[p] = l;
-                if (l == 0) continue;
+                if (l == 0) { o += qe - q0; continue; }
                 if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k);
-                for (int q = _diag[k] + 1, qe = _start[k + 1]; q < qe; q++)
-                    lu[position[_index[q]]] -= l * lu[q];
+                for (int q = q0; q < qe; q++) lu[target[o++]] -= l * lu[q];
             }
-            for (int p = s; p < e; p++) position[_index[p]] = -1;
             if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i);
         }
         SingularIndex = -1;
@@ -376,6 +401,14 @@ public sealed class SparseLU
         }
         _start[_n] = index.Count;
         _index = index.ToArray();
+        long ops = 0;
+        for (int i = 0; i < _n; i++)
+            for (int p = _start[i]; p < _diag[i]; p++)
+            {
+                int k = _index[p];
+                ops += 1 + _start[k + 1] - _diag[k] - 1;
+            }
+        FactorOperations = ops;
         _lu = new double[_index.Length];
         _entryPos = new int[_rows.Length];
         for (int k = 0; k < _rows.Length; k++)
@@ -383,6 +416,27 @@ public sealed class SparseLU
             int i = _rowStep[_rows[k]], j = _colStep[toPre[_cols[k]]];
             int p = Array.BinarySearch(_index, _start[i], _start[i + 1] - _start[i], j);
             _entryPos[k] = p;
+        }
+        var covered = new bool[_index.Length];
+        _distinctEntries = true;
+        foreach (int p in _entryPos)
+        {
+            if (covered[p]) _distinctEntries = false;
+            covered[p] = true;
+        }
+        _fillPos = Enumerable.Range(0, _index.Length).Where(p => !covered[p]).ToArray();
+        // the place in row i of every update lu[i, c] -= l·lu[k, c] of the elimination, in the order Numeric makes them
+        _target = new int[checked((int)ops - CountLEntries())];
+        int o = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            for (int p = _start[i]; p < _start[i + 1]; p++) _position[_index[p]] = p;
+            for (int p = _start[i]; p < _diag[i]; p++)
+            {
+                int k = _index[p];
+                for (int q = _diag[k] + 1; q < _start[k + 1]; q++) _target[o++] = _position[_index[q]];
+            }
+            for (int p = _start[i]; p < _start[i + 1]; p++) _position[_index[p]] = -1;
         }
     }
 }
