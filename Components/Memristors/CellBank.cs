@@ -120,38 +120,49 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     /// <summary>Newton iterations of one cell's internal solve before the circuit's iteration is told it has not converged.</summary>
     private const int MaxLocalIterations = 50;
 
-    private readonly CondensedCellBehavior[] _cells;
-    private readonly int _n;
-    private readonly double _p;
-    private readonly MemristorKernel[] _kernel;
-    private readonly ThresholdRramKernel?[] _rram;
-    private readonly Level1Channel[] _ch;
-    private readonly MemristorArray[] _array;
-    private readonly double[] _up, _down;
-    private readonly bool[] _canRest;
-    private readonly double _vt;
+    /// <summary>
+    /// Per-cell data, kept together (one cell's evaluation touches one contiguous record): nodes, state
+    /// history, internal node, and the linearisation of the last evaluation.
+    /// </summary>
+    private struct Cell
+    {
+        public int Te, G, S, B, Row, Key, Kernel, Channel;
+        public bool Latent, CanRest;
+        public double Up, Down;
+        /// <summary>x at ages 0…3, dx/dt at ages 0, 1; the internal node voltage.</summary>
+        public double X0, X1, X2, X3, D0, D1, Vm;
+        /// <summary>Terminal voltages at the last evaluation.</summary>
+        public double VTe, VG, VS, VB;
+        /// <summary>∂v_mid/∂v_e and ∂x/∂v_e over (te, g, s, b).</summary>
+        public double MTe, MG, MS, MB, XTe, XG, XS, XB;
+        /// <summary>TE row and source row of the condensed stamp (conductances over te, g, s, b) and their currents.</summary>
+        public double TTe, TG, TS, TB, ITe, STe, SG, SS, SB, ISrc;
+    }
 
-    // state: x at ages 0..3 and dx/dt at ages 0, 1; internal node voltage
-    private readonly double[] _x0, _x1, _x2, _x3, _d0, _d1, _vm;
-    // linearisation at the last evaluation: terminal voltages, sensitivities du/dv_e (2×4), TE-row conductances (4), TE current
-    private readonly double[] _refV, _sens, _gte, _ite;
-    // latent stamp (rows te, s × cols te, s, b; then ieq te, ieq s)
-    private readonly double[] _rest;
-    private readonly bool[] _latent;
+    private readonly Cell[] _c;
+    private readonly int[] _slots;       // 12 per cell: rows (te, s, b) × columns (te, g, s, b)
+    private readonly CondensedCellBehavior[] _members;
+    private readonly MemristorKernel[] _kernels;
+    private readonly ThresholdRramKernel?[] _rram;
+    private readonly Level1Channel[] _channels;
+    private readonly MemristorArray[] _array;
+    private readonly int _n;
+    private readonly double _p, _vt;
+
     private readonly int[] _active, _activePos;
     private int _activeCount;
 
     // rows (distinct gate nodes)
-    private readonly int[] _rowOf, _rowNode, _rowStart, _rowCells;
+    private readonly int[] _rowNode, _rowStart, _rowCells;
     private readonly double[] _rowVto;
     private readonly bool[] _rowOff, _rowAllActive;
     private readonly int[] _teNodes, _sNodes, _bNodes;
 
     // keys (distinct te, s, b triples)
-    private readonly int[] _keyOf, _keyStart, _keyCells;
+    private readonly int[] _keyStart, _keyCells;
     private readonly int[] _keySlots;   // 9 per key: rows te, s, b × cols te, s, b
     private readonly int[] _keyNodes;   // 3 per key
-    private readonly double[] _keySum;  // 8 per key
+    private readonly double[] _keySum;  // 8 per key: te row (te, s, b), s row (te, s, b), ieq te, ieq s
     private readonly bool[] _keyDirty;
     private readonly int[] _dirtyList;
     private int _dirtyCount;
@@ -165,82 +176,88 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
 
     public CellBank(CondensedCellBehavior[] cells, ISetupContext setup)
     {
-        _cells = cells;
+        _members = cells;
         int n = _n = cells.Length;
         _p = cells[0].Cell.TransistorModel.Polarity;
         _vt = setup.Options.ThermalVoltage;
-        _kernel = new MemristorKernel[n];
-        _rram = new ThresholdRramKernel?[n];
-        _ch = new Level1Channel[n];
+        _c = new Cell[n];
+        _slots = new int[12 * n];
         _array = new MemristorArray[n];
-        _up = new double[n]; _down = new double[n];
-        _canRest = new bool[n];
-        _x0 = new double[n]; _x1 = new double[n]; _x2 = new double[n]; _x3 = new double[n];
-        _d0 = new double[n]; _d1 = new double[n]; _vm = new double[n];
-        _refV = new double[4 * n]; _sens = new double[8 * n]; _gte = new double[4 * n]; _ite = new double[n];
-        _rest = new double[8 * n];
-        _latent = new bool[n];
         _active = new int[n]; _activePos = new int[n];
         _watch = new double[n]; _lastPower = new double[n]; _energy = new double[n];
         _above = new bool[n]; _events = new long[n];
         Array.Fill(_watch, double.NaN);
+        // one kernel and one transistor per distinct parameter set (cells of one netlist share models)
+        var kernels = new List<MemristorKernel>();
+        var kernelIndex = new Dictionary<string, int>();
+        var channels = new List<Level1Channel>();
+        var channelIndex = new Dictionary<string, int>();
         for (int k = 0; k < n; k++)
         {
-            var c = cells[k];
-            c.Bank = this;
-            c.Index = k;
-            var cell = c.Cell;
+            var m = cells[k];
+            m.Bank = this;
+            m.Index = k;
+            var cell = m.Cell;
             _array[k] = cell.States;
-            _kernel[k] = cell.States.Kernel;
-            _rram[k] = cell.States.Kernel as ThresholdRramKernel;
-            _ch[k] = new Level1Channel(cell.TransistorModel, cell.Geometry);
-            _up[k] = cell.States.Up[0];
-            _down[k] = cell.States.Down[0];
-            double g0 = _kernel[k].Current(1, 0, out _, out _), g1 = _kernel[k].Current(1, 1, out _, out _);
-            double band = _kernel[k].QuiescentVoltage;
-            // a latent cell's memristor sees at most (IS + gmin·span)/G, far below the band
-            _canRest[k] = band > 10 * Margin && Math.Min(g0, g1) > 1e-9;
+            string mk = ModelKey(cell.Model);
+            if (!kernelIndex.TryGetValue(mk, out int ki)) { ki = kernels.Count; kernelIndex[mk] = ki; kernels.Add(cell.States.Kernel); }
+            var g = cell.Geometry;
+            string tk = $"{ModelKey(cell.TransistorModel)}|{g.W:R},{g.L:R},{g.AD:R},{g.AS:R},{g.Multiplier:R}";
+            if (!channelIndex.TryGetValue(tk, out int ti)) { ti = channels.Count; channelIndex[tk] = ti; channels.Add(new Level1Channel(cell.TransistorModel, g)); }
+            var kernel = kernels[ki];
+            double g0 = kernel.Current(1, 0, out _, out _), g1 = kernel.Current(1, 1, out _, out _);
             double x = cell.States.X[0];
-            _x0[k] = _x1[k] = _x2[k] = _x3[k] = x;
+            _c[k] = new Cell
+            {
+                Te = m.Te, G = m.G, S = m.S, B = m.B, Kernel = ki, Channel = ti,
+                Up = cell.States.Up[0], Down = cell.States.Down[0],
+                // a latent cell's memristor sees at most (IS + gmin·span)/G, far inside the band
+                CanRest = kernel.QuiescentVoltage > 10 * Margin && Math.Min(g0, g1) > 1e-9,
+                X0 = x, X1 = x, X2 = x, X3 = x,
+            };
+            Array.Copy(m.Slots, 0, _slots, 12 * k, 12);
             _active[k] = k;
             _activePos[k] = k;
         }
+        _kernels = kernels.ToArray();
+        _rram = _kernels.Select(kn => kn as ThresholdRramKernel).ToArray();
+        _channels = channels.ToArray();
         _activeCount = n;
 
         // rows
         var rowIndex = new Dictionary<int, int>();
-        _rowOf = new int[n];
         var rowNodes = new List<int>();
+        var rowOf = new int[n];
         for (int k = 0; k < n; k++)
         {
-            if (!rowIndex.TryGetValue(cells[k].G, out int r)) { r = rowNodes.Count; rowIndex[cells[k].G] = r; rowNodes.Add(cells[k].G); }
-            _rowOf[k] = r;
+            if (!rowIndex.TryGetValue(_c[k].G, out int r)) { r = rowNodes.Count; rowIndex[_c[k].G] = r; rowNodes.Add(_c[k].G); }
+            rowOf[k] = _c[k].Row = r;
         }
         _rowNode = rowNodes.ToArray();
-        (_rowStart, _rowCells) = Buckets(_rowOf, _rowNode.Length);
+        (_rowStart, _rowCells) = Buckets(rowOf, _rowNode.Length);
         _rowVto = new double[_rowNode.Length];
         Array.Fill(_rowVto, double.PositiveInfinity);
-        for (int k = 0; k < n; k++) _rowVto[_rowOf[k]] = Math.Min(_rowVto[_rowOf[k]], _ch[k].Vto);
+        for (int k = 0; k < n; k++) _rowVto[_c[k].Row] = Math.Min(_rowVto[_c[k].Row], _channels[_c[k].Channel].Vto);
         _rowOff = new bool[_rowNode.Length];
         _rowAllActive = new bool[_rowNode.Length];
         Array.Fill(_rowAllActive, true);
-        _teNodes = cells.Select(c => c.Te).Distinct().ToArray();
-        _sNodes = cells.Select(c => c.S).Distinct().ToArray();
-        _bNodes = cells.Select(c => c.B).Distinct().ToArray();
+        _teNodes = _c.Select(c => c.Te).Distinct().ToArray();
+        _sNodes = _c.Select(c => c.S).Distinct().ToArray();
+        _bNodes = _c.Select(c => c.B).Distinct().ToArray();
 
         // keys
         var keyIndex = new Dictionary<(int, int, int), int>();
-        _keyOf = new int[n];
+        var keyOf = new int[n];
         var keyNodes = new List<int>();
         for (int k = 0; k < n; k++)
         {
-            var t = (cells[k].Te, cells[k].S, cells[k].B);
+            var t = (_c[k].Te, _c[k].S, _c[k].B);
             if (!keyIndex.TryGetValue(t, out int q)) { q = keyIndex.Count; keyIndex[t] = q; keyNodes.AddRange([t.Item1, t.Item2, t.Item3]); }
-            _keyOf[k] = q;
+            keyOf[k] = _c[k].Key = q;
         }
         int keys = keyIndex.Count;
         _keyNodes = keyNodes.ToArray();
-        (_keyStart, _keyCells) = Buckets(_keyOf, keys);
+        (_keyStart, _keyCells) = Buckets(keyOf, keys);
         _keySlots = new int[9 * keys];
         for (int q = 0; q < keys; q++)
             for (int r = 0; r < 3; r++)
@@ -249,6 +266,8 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         _keyDirty = new bool[keys];
         _dirtyList = new int[keys];
     }
+
+    private static string ModelKey(Model m) => $"{m.Type}:{string.Join(",", m.Table.Select(t => m[t.Name].ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}";
 
     private static (int[] Start, int[] Items) Buckets(int[] of, int count)
     {
@@ -280,7 +299,7 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         if (!aggregate)
         {
             if (_aggregating) ActivateAll();
-            for (int k = 0; k < _n; k++) Evaluate(k, context, true);
+            for (int k = 0; k < _n; k++) Evaluate(k, context);
             return;
         }
         _aggregating = true;
@@ -291,20 +310,16 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             for (int i = _rowStart[r]; i < _rowStart[r + 1]; i++)
             {
                 int k = _rowCells[i];
-                if (!_latent[k]) continue;
-                Activate(k);
-                // start its Newton iteration from the (exact, linear) latent solution at these voltages
-                Predict(k, sol, out double vm, out _, out _);
-                _vm[k] = vm;
+                if (_c[k].Latent) Activate(k);
             }
             _rowAllActive[r] = true;
         }
-        for (int i = 0; i < _activeCount; i++) Evaluate(_active[i], context, true);
+        for (int i = 0; i < _activeCount; i++) Evaluate(_active[i], context);
         StampKeys(context);
     }
 
     /// <summary>Loads cell <paramref name="k"/> alone (for tools that load behaviours one by one).</summary>
-    public void LoadOne(int k, LoadContext context) => Evaluate(k, context, true);
+    public void LoadOne(int k, LoadContext context) => Evaluate(k, context);
 
     /// <summary>
     /// Row r is off when every cell of it is in cut-off with reverse-biased junctions, judged against
@@ -326,25 +341,27 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
 
     private void Activate(int k)
     {
-        _latent[k] = false;
+        ref var c = ref _c[k];
+        c.Latent = false;
         _activePos[k] = _activeCount;
         _active[_activeCount++] = k;
-        MarkDirty(_keyOf[k]);
+        MarkDirty(c.Key);
     }
 
     private void Deactivate(int k)
     {
-        _latent[k] = true;
+        ref var c = ref _c[k];
+        c.Latent = true;
         int pos = _activePos[k], last = _active[--_activeCount];
         _active[pos] = last;
         _activePos[last] = pos;
-        _rowAllActive[_rowOf[k]] = false;
-        MarkDirty(_keyOf[k]);
+        _rowAllActive[c.Row] = false;
+        MarkDirty(c.Key);
     }
 
     private void ActivateAll()
     {
-        for (int k = 0; k < _n; k++) if (_latent[k]) Activate(k);
+        for (int k = 0; k < _n; k++) if (_c[k].Latent) Activate(k);
         Array.Fill(_rowAllActive, true);
         _aggregating = false;
     }
@@ -366,10 +383,13 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             sum.Clear();
             for (int j = _keyStart[q]; j < _keyStart[q + 1]; j++)
             {
-                int k = _keyCells[j];
-                if (!_latent[k]) continue;
-                var rest = _rest.AsSpan(8 * k, 8);
-                for (int m = 0; m < 8; m++) sum[m] += rest[m];
+                ref readonly var c = ref _c[_keyCells[j]];
+                if (!c.Latent) continue;
+                // the cell's last (cut-off) linearisation: no gate column
+                sum[0] += c.TTe; sum[1] += c.TS; sum[2] += c.TB;
+                sum[3] += c.STe; sum[4] += c.SS; sum[5] += c.SB;
+                sum[6] += c.ITe - (c.TTe * c.VTe + c.TG * c.VG + c.TS * c.VS + c.TB * c.VB);
+                sum[7] += c.ISrc - (c.STe * c.VTe + c.SG * c.VG + c.SS * c.VS + c.SB * c.VB);
             }
         }
         _dirtyCount = 0;
@@ -380,43 +400,45 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         {
             int o = 8 * q, s9 = 9 * q;
             double tt = _keySum[o], ts = _keySum[o + 1], tb = _keySum[o + 2], st = _keySum[o + 3], ss = _keySum[o + 4], sb = _keySum[o + 5];
-            if (tt == 0 && ts == 0 && tb == 0 && st == 0 && ss == 0 && sb == 0 && _keySum[o + 6] == 0 && _keySum[o + 7] == 0) continue;
+            double it = _keySum[o + 6], isr = _keySum[o + 7];
+            if (tt == 0 && ts == 0 && tb == 0 && st == 0 && ss == 0 && sb == 0 && it == 0 && isr == 0) continue;
             a[_keySlots[s9]] += tt; a[_keySlots[s9 + 1]] += ts; a[_keySlots[s9 + 2]] += tb;
             a[_keySlots[s9 + 3]] += st; a[_keySlots[s9 + 4]] += ss; a[_keySlots[s9 + 5]] += sb;
             a[_keySlots[s9 + 6]] -= tt + st; a[_keySlots[s9 + 7]] -= ts + ss; a[_keySlots[s9 + 8]] -= tb + sb;
-            double it = _keySum[o + 6], isr = _keySum[o + 7];
             rhs[_keyNodes[3 * q]] -= it;
             rhs[_keyNodes[3 * q + 1]] -= isr;
             rhs[_keyNodes[3 * q + 2]] += it + isr;
         }
     }
 
-    /// <summary>True when the state history of cell k is flat (x constant over four points, zero rate).</summary>
-    private bool Flat(int k) => _x0[k] == _x1[k] && _x1[k] == _x2[k] && _x2[k] == _x3[k] && _d0[k] == 0 && _d1[k] == 0;
+    /// <summary>True when the state history is flat (x constant over four points, zero rate).</summary>
+    private static bool Flat(in Cell c) => c.X0 == c.X1 && c.X1 == c.X2 && c.X2 == c.X3 && c.D0 == 0 && c.D1 == 0;
 
     /// <summary>
-    /// Solves cell k's internal unknowns at the present terminal voltages and (if <paramref name="stamp"/>)
-    /// stamps its condensed linearisation. Stores the solution, the sensitivities and the TE-row
-    /// conductances for signals, acceptance and the convergence test. Does not allocate.
+    /// Solves cell k's internal unknowns at the present terminal voltages, starting from the last
+    /// solution moved by its sensitivities (one Newton step of the uncondensed circuit), and stamps its
+    /// condensed linearisation. Stores the solution, the sensitivities and the stamp rows for signals,
+    /// acceptance, the convergence test and the latent sum. Does not allocate.
     /// </summary>
-    private void Evaluate(int k, LoadContext context, bool stamp)
+    private void Evaluate(int k, LoadContext context)
     {
         var sol = context.Solution;
-        var c = _cells[k];
+        ref var c = ref _c[k];
         double vte = sol[c.Te], vg = sol[c.G], vs = sol[c.S], vb = sol[c.B];
-        ref readonly var ch = ref _ch[k];
-        var kernel = _kernel[k];
-        var rram = _rram[k];
+        ref readonly var ch = ref _channels[c.Channel];
+        var rram = _rram[c.Kernel];
+        var kernel = _kernels[c.Kernel];
         double p = ch.P, gmin = context.Gmin;
         bool transient = context.Analysis == AnalysisKind.Transient && !context.InitTransient;
-        double hold = _array[k].X[0];
-        double x1 = _x1[k], d1 = _d1[k], x2 = _x2[k];
-        bool flat = transient && x1 == x2 && x2 == _x3[k] && d1 == 0;
+        double x1 = c.X1, d1 = c.D1, x2 = c.X2;
+        bool flat = transient && x1 == x2 && x2 == c.X3 && d1 == 0;
         double a0 = context.Ag0;
-        double up = _up[k], down = _down[k];
-        double vm = _vm[k];
-        double x = transient ? (flat ? x1 : Math.Clamp(_x0[k], 0, 1)) : hold;
-        if (!transient) _x0[k] = hold;
+        double dte = vte - c.VTe, dgv = vg - c.VG, dsv = vs - c.VS, dbv = vb - c.VB;
+        double vm = c.Vm + c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv;
+        double x;
+        if (!transient) x = _array[k].X[0];
+        else if (flat) x = x1;
+        else x = Math.Clamp(c.X0 + c.XTe * dte + c.XG * dgv + c.XS * dsv + c.XB * dbv, 0, 1);
 
         // source junction: independent of the internal unknowns
         double jbs = p * Level1Channel.BulkDiode(p * (vb - vs), ch.IsS, gmin, _vt, out double gbs);
@@ -430,17 +452,16 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             iterations++;
             double xc = Math.Clamp(x, 0, 1);
             double v = vte - vm;
-            double fx = 0;
-            double f = 0;
+            double fx = 0, f = 0;
             if (rram is not null)
             {
                 im = rram.Current(v, xc, out gv, out gx);
-                if (transient) f = rram.Rate(v, xc, up, down, out fv, out fx);
+                if (transient) f = rram.Rate(v, xc, c.Up, c.Down, out fv, out fx);
             }
             else
             {
                 im = kernel.Current(v, xc, out gv, out gx);
-                if (transient) f = kernel.Rate(v, xc, up, down, out fv, out fx);
+                if (transient) f = kernel.Rate(v, xc, c.Up, c.Down, out fv, out fx);
             }
             ids = ch.Channel(vm, vg, vs, vb, out dd, out dg, out ds, out db);
             double jbd = p * Level1Channel.BulkDiode(p * (vb - vm), ch.IsD, gmin, _vt, out gbd);
@@ -470,7 +491,7 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             }
             double det = j11 * j22 - j12 * j21;
             if (det == 0 || !double.IsFinite(det))
-                throw new CircuitException(c.Cell.Name, $"the cell's internal node has no solution (v_te = {vte:G4} V, v_g = {vg:G4} V)");
+                throw new CircuitException(_members[k].Cell.Name, $"the cell's internal node has no solution (v_te = {vte:G4} V, v_g = {vg:G4} V)");
             dvm = (-f1 * j22 + f2 * j12) / det;
             dx = (-f2 * j11 + f1 * j21) / det;
             dvm = Math.Clamp(dvm, -0.5, 0.5);
@@ -478,7 +499,8 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             dx = xn - x;
             vm += dvm;
             x = xn;
-            if (Math.Abs(dvm) <= 1e-12 + 1e-9 * Math.Abs(vm) && Math.Abs(dx) <= 1e-13) break;
+            // Newton converges quadratically: after a step this small the error left is below 1e-12 V
+            if (Math.Abs(dvm) <= 1e-6 && Math.Abs(dx) <= 1e-9) break;
             if (it == MaxLocalIterations - 1)
             {
                 // no local solution at this step (e.g. a rate that jumps at its threshold): stamp the last
@@ -490,16 +512,17 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         if (transient && coupled) dxdt = context.IntegrateValue(x, x1, d1, x2);
         Evaluations++;
         LocalIterations += iterations;
-        _vm[k] = vm;
-        _x0[k] = x;
-        _d0[k] = transient ? dxdt : 0;
+        c.Vm = vm;
+        c.X0 = x;
+        c.D0 = transient ? dxdt : 0;
 
         // condensation: S = du/dv_e = −J⁻¹·∂F/∂v_e over (te, g, s, b)
-        double detJ = j11 * j22 - j12 * j21;
+        double inv = 1 / (j11 * j22 - j12 * j21);
         double f1te = gv, f1g = -dg, f1s = -ds, f1b = -db + gbd;
         double f2te = -fv;   // 0 unless the state row is coupled
-        double smte = -(j22 * f1te - j12 * f2te) / detJ, smg = -(j22 * f1g) / detJ, sms = -(j22 * f1s) / detJ, smb = -(j22 * f1b) / detJ;
-        double sxte = -(-j21 * f1te + j11 * f2te) / detJ, sxg = -(-j21 * f1g) / detJ, sxs = -(-j21 * f1s) / detJ, sxb = -(-j21 * f1b) / detJ;
+        double m22 = -j22 * inv, m21 = j21 * inv;
+        double smte = m22 * f1te + j12 * inv * f2te, smg = m22 * f1g, sms = m22 * f1s, smb = m22 * f1b;
+        double sxte = m21 * f1te - j11 * inv * f2te, sxg = m21 * f1g, sxs = m21 * f1s, sxb = m21 * f1b;
         // TE row: i_te = i_mem; ∂/∂u = (−gv, gx)
         double tte = gv - gv * smte + gx * sxte, tg = -gv * smg + gx * sxg, ts = -gv * sms + gx * sxs, tb = -gv * smb + gx * sxb;
         // source row: i_s = −(i_ds + j_bs); ∂/∂u = (−dd, 0)
@@ -508,24 +531,20 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         double ite = im - gv * dvm + gx * dx;
         double isr = -(ids + jbs) - dd * dvm;
 
-        int o4 = 4 * k, o8 = 8 * k;
-        _refV[o4] = vte; _refV[o4 + 1] = vg; _refV[o4 + 2] = vs; _refV[o4 + 3] = vb;
-        _sens[o8] = smte; _sens[o8 + 1] = smg; _sens[o8 + 2] = sms; _sens[o8 + 3] = smb;
-        _sens[o8 + 4] = sxte; _sens[o8 + 5] = sxg; _sens[o8 + 6] = sxs; _sens[o8 + 7] = sxb;
-        _gte[o4] = tte; _gte[o4 + 1] = tg; _gte[o4 + 2] = ts; _gte[o4 + 3] = tb;
-        _ite[k] = ite;
+        c.VTe = vte; c.VG = vg; c.VS = vs; c.VB = vb;
+        c.MTe = smte; c.MG = smg; c.MS = sms; c.MB = smb;
+        c.XTe = sxte; c.XG = sxg; c.XS = sxs; c.XB = sxb;
+        c.TTe = tte; c.TG = tg; c.TS = ts; c.TB = tb; c.ITe = ite;
+        c.STe = ste; c.SG = sg; c.SS = ss; c.SB = sb; c.ISrc = isr;
         double ieqT = ite - (tte * vte + tg * vg + ts * vs + tb * vb);
         double ieqS = isr - (ste * vte + sg * vg + ss * vs + sb * vb);
-        // the stamp a latent cell keeps (cut-off: no gate column)
-        _rest[o8] = tte; _rest[o8 + 1] = ts; _rest[o8 + 2] = tb; _rest[o8 + 3] = ste; _rest[o8 + 4] = ss; _rest[o8 + 5] = sb;
-        _rest[o8 + 6] = ieqT; _rest[o8 + 7] = ieqS;
-        if (!stamp) return;
         var a = context.Matrix;
         var rhs = context.Rhs;
-        var sl = c.Slots;
-        a[sl[0]] += tte; a[sl[1]] += tg; a[sl[2]] += ts; a[sl[3]] += tb;
-        a[sl[4]] += ste; a[sl[5]] += sg; a[sl[6]] += ss; a[sl[7]] += sb;
-        a[sl[8]] -= tte + ste; a[sl[9]] -= tg + sg; a[sl[10]] -= ts + ss; a[sl[11]] -= tb + sb;
+        int o = 12 * k;
+        var sl = _slots;
+        a[sl[o]] += tte; a[sl[o + 1]] += tg; a[sl[o + 2]] += ts; a[sl[o + 3]] += tb;
+        a[sl[o + 4]] += ste; a[sl[o + 5]] += sg; a[sl[o + 6]] += ss; a[sl[o + 7]] += sb;
+        a[sl[o + 8]] -= tte + ste; a[sl[o + 9]] -= tg + sg; a[sl[o + 10]] -= ts + ss; a[sl[o + 11]] -= tb + sb;
         rhs[c.Te] -= ieqT;
         rhs[c.S] -= ieqS;
         rhs[c.B] += ieqT + ieqS;
@@ -537,14 +556,12 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     /// The internal unknowns implied by the present terminal voltages, to first order from the last
     /// evaluation (what one more Newton iteration of the uncondensed circuit would give).
     /// </summary>
-    private void Predict(int k, double[] sol, out double vm, out double x, out double ite)
+    private static void Predict(in Cell c, double[] sol, out double vm, out double x, out double ite)
     {
-        var c = _cells[k];
-        int o4 = 4 * k, o8 = 8 * k;
-        double dte = sol[c.Te] - _refV[o4], dg = sol[c.G] - _refV[o4 + 1], dsv = sol[c.S] - _refV[o4 + 2], db = sol[c.B] - _refV[o4 + 3];
-        vm = _vm[k] + _sens[o8] * dte + _sens[o8 + 1] * dg + _sens[o8 + 2] * dsv + _sens[o8 + 3] * db;
-        x = Math.Clamp(_x0[k] + _sens[o8 + 4] * dte + _sens[o8 + 5] * dg + _sens[o8 + 6] * dsv + _sens[o8 + 7] * db, 0, 1);
-        ite = _ite[k] + _gte[o4] * dte + _gte[o4 + 1] * dg + _gte[o4 + 2] * dsv + _gte[o4 + 3] * db;
+        double dte = sol[c.Te] - c.VTe, dg = sol[c.G] - c.VG, dsv = sol[c.S] - c.VS, db = sol[c.B] - c.VB;
+        vm = c.Vm + c.MTe * dte + c.MG * dg + c.MS * dsv + c.MB * db;
+        x = Math.Clamp(c.X0 + c.XTe * dte + c.XG * dg + c.XS * dsv + c.XB * db, 0, 1);
+        ite = c.ITe + c.TTe * dte + c.TG * dg + c.TS * dsv + c.TB * db;
     }
 
     /// <summary>SPICE's rule on the internal unknowns: the change the last solve implies must be within reltol·|u| + vntol.</summary>
@@ -554,10 +571,10 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         var opt = context.Options;
         for (int i = 0; i < _activeCount; i++)
         {
-            int k = _active[i];
-            Predict(k, sol, out double vm, out double x, out _);
-            if (Math.Abs(vm - _vm[k]) > opt.RelTol * Math.Max(Math.Abs(vm), Math.Abs(_vm[k])) + opt.VnTol) return false;
-            if (Math.Abs(x - _x0[k]) > opt.RelTol * Math.Max(Math.Abs(x), Math.Abs(_x0[k])) + opt.VnTol) return false;
+            ref readonly var c = ref _c[_active[i]];
+            Predict(c, sol, out double vm, out double x, out _);
+            if (Math.Abs(vm - c.Vm) > opt.RelTol * Math.Max(Math.Abs(vm), Math.Abs(c.Vm)) + opt.VnTol) return false;
+            if (Math.Abs(x - c.X0) > opt.RelTol * Math.Max(Math.Abs(x), Math.Abs(c.X0)) + opt.VnTol) return false;
         }
         return true;
     }
@@ -567,9 +584,9 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         double best = double.PositiveInfinity;
         for (int i = 0; i < _activeCount; i++)
         {
-            int k = _active[i];
-            if (Flat(k)) continue;
-            best = Math.Min(best, error.Step(_x0[k], _x1[k], _x2[k], _x3[k], _d0[k], _d1[k]));
+            ref readonly var c = ref _c[_active[i]];
+            if (Flat(c)) continue;
+            best = Math.Min(best, error.Step(c.X0, c.X1, c.X2, c.X3, c.D0, c.D1));
         }
         return best;
     }
@@ -584,19 +601,20 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         for (int i = _activeCount - 1; i >= 0; i--)
         {
             int k = _active[i];
-            Predict(k, sol, out double vm, out double x, out double ite);
+            ref var c = ref _c[k];
+            Predict(c, sol, out double vm, out double x, out double ite);
             _array[k].LastX[0] = x;
-            if (!double.IsNaN(_watch[k])) Count(k, sol[_cells[k].Te] - vm, ite, dt);
+            if (!double.IsNaN(_watch[k])) Count(k, sol[c.Te] - vm, ite, dt);
             if (start)
             {
-                _x1[k] = _x2[k] = _x3[k] = _x0[k];
-                _d0[k] = _d1[k] = 0;
+                c.X1 = c.X2 = c.X3 = c.X0;
+                c.D0 = c.D1 = 0;
             }
             else
             {
-                _x3[k] = _x2[k]; _x2[k] = _x1[k]; _x1[k] = _x0[k]; _d1[k] = _d0[k];
+                c.X3 = c.X2; c.X2 = c.X1; c.X1 = c.X0; c.D1 = c.D0;
             }
-            if (_aggregating && _canRest[k] && _rowOff[_rowOf[k]] && Flat(k)) Deactivate(k);
+            if (_aggregating && c.CanRest && _rowOff[c.Row] && Flat(c)) Deactivate(k);
         }
     }
 
@@ -614,19 +632,21 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
 
     public double Signal(int k, int which, LoadContext context)
     {
-        Predict(k, context.Solution, out double vm, out double x, out double ite);
-        return which switch { 0 => vm, 1 => ite, _ => _latent[k] ? _x0[k] : x };
+        ref readonly var c = ref _c[k];
+        Predict(c, context.Solution, out double vm, out double x, out double ite);
+        return which switch { 0 => vm, 1 => ite, _ => c.Latent ? c.X0 : x };
     }
 
     public void Overwrite(int k, double x)
     {
         x = Math.Clamp(x, 0, 1);
-        _x0[k] = _x1[k] = _x2[k] = _x3[k] = x;
-        _d0[k] = _d1[k] = 0;
+        ref var c = ref _c[k];
+        c.X0 = c.X1 = c.X2 = c.X3 = x;
+        c.D0 = c.D1 = 0;
         _array[k].LastX[0] = x;
-        if (_latent[k]) Activate(k);
-        // the linearisation refers to the old state: move its reference so predictions start from x
-        for (int m = 4; m < 8; m++) _sens[8 * k + m] = 0;
+        if (c.Latent) Activate(k);
+        // the linearisation refers to the old state: predictions start from x
+        c.XTe = c.XG = c.XS = c.XB = 0;
     }
 
     public void Watch(int k, double threshold)

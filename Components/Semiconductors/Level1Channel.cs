@@ -63,7 +63,9 @@ internal readonly struct Level1Channel
     /// <summary>Square-law drain current and its derivatives for v_ds ≥ 0 (polarity frame).</summary>
     public void SquareLaw(double vgs, double vds, double vbs, out double ids, out double gm, out double gds, out double gmbs, out double vth)
     {
-        vth = Threshold(vbs, out double dVth);
+        double dVth;
+        if (Gamma == 0) { vth = Vto; dVth = 0; }   // no body effect: V_th = VTO (what Threshold returns, without the root)
+        else vth = Threshold(vbs, out dVth);
         double vgst = vgs - vth;
         if (vgst <= 0)
         {

@@ -53,6 +53,7 @@ public sealed class SparseLU
     private int[] _target = [], _fillPos = [];  // L\U position of each elimination update; positions no input entry maps to
     private bool _distinctEntries;
     private double[] _lu = [];
+    private double[] _recip = [];   // 1 / pivot of every step
     private readonly int[] _position;         // dense work map step → position in the row being eliminated
     private readonly double[] _work;
 
@@ -141,6 +142,7 @@ public sealed class SparseLU
         var start = _start;
         var diag = _diag;
         var target = _target;
+        var recip = _recip;
         int o = 0;
         for (int i = 0; i < _n; i++)
         {
@@ -149,13 +151,14 @@ public sealed class SparseLU
             {
                 int k = index[p];
                 int q0 = diag[k] + 1, qe = start[k + 1];
-                double l = lu[p] / lu[diag[k]];
+                double l = lu[p] * recip[k];
                 lu[p] = l;
                 if (l == 0) { o += qe - q0; continue; }
                 if (maxMultiplier > 0 && Math.Abs(l) > maxMultiplier) return Fail(k);
                 for (int q = q0; q < qe; q++) lu[target[o++]] -= l * lu[q];
             }
             if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i);
+            recip[i] = 1 / lu[d];
         }
         SingularIndex = -1;
         IsFactored = true;
@@ -188,7 +191,7 @@ public sealed class SparseLU
             double sum = w[i];
             int d = _diag[i];
             for (int p = d + 1, e = _start[i + 1]; p < e; p++) sum -= lu[p] * w[_index[p]];
-            w[i] = sum / lu[d];
+            w[i] = sum / lu[d];   // a division, not the stored reciprocal: a row x = b·α/α must give b exactly
         }
         // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
         for (int i = 0; i < _n; i++) b[_colSwap[_colOf[i]]] = w[i];
@@ -410,6 +413,7 @@ public sealed class SparseLU
             }
         FactorOperations = ops;
         _lu = new double[_index.Length];
+        _recip = new double[_n];
         _entryPos = new int[_rows.Length];
         for (int k = 0; k < _rows.Length; k++)
         {
