@@ -78,3 +78,105 @@ public interface ISpikeEmitter
     /// <summary>Spike times so far, s, ascending.</summary>
     IReadOnlyList<double> SpikeTimes { get; }
 }
+
+/// <summary>
+/// A behaviour that reports output signals which are not MNA unknowns (e.g. the internal node and
+/// state of a device whose internal unknowns are eliminated inside the device). They are written
+/// and selected (<c>.save</c>) like unknowns: <c>v(name)</c>, <c>i(name)</c>, <c>x(name)</c>.
+/// </summary>
+public interface ISignalBehavior
+{
+    /// <summary>Number of signals.</summary>
+    int SignalCount { get; }
+
+    /// <summary>Signal <paramref name="k"/>: its name (node, owner or state name), kind and whether it is written by default.</summary>
+    (string Name, UnknownKind Kind, bool Saved) Signal(int k);
+
+    /// <summary>Value of signal <paramref name="k"/> at the present solution (after a converged solve or an accepted point).</summary>
+    double SignalValue(int k, LoadContext context);
+}
+
+/// <summary>
+/// A behaviour whose instances are loaded together by one shared behaviour, the way SPICE loads
+/// every instance of a device type in one loop. Each member still creates its unknowns and binds its
+/// slots itself (in circuit order); after every behaviour is bound, the simulation makes one group
+/// behaviour per <see cref="GroupKey"/> from the members and calls that, not the members, for
+/// loading, acceptance, convergence and truncation error. A member's own <see cref="IBehavior.Load"/>
+/// still stamps the member alone (for tools and tests that load behaviours one by one).
+/// </summary>
+public interface IGroupedBehavior : IBehavior
+{
+    /// <summary>Members with equal keys share one group.</summary>
+    object GroupKey { get; }
+
+    /// <summary>
+    /// Creates the group behaviour of <paramref name="members"/> (circuit order); it may resolve further
+    /// matrix slots through <paramref name="setup"/> but not create unknowns or states.
+    /// </summary>
+    IBehavior CreateGroup(IReadOnlyList<IGroupedBehavior> members, ISetupContext setup);
+}
+
+/// <summary>
+/// A behaviour that integrates states of its own (not registered with <see cref="ISetupContext.RegisterCharge"/>)
+/// and bounds the step by their local truncation error, with the same rule the transient applies to
+/// registered charges (<see cref="TruncationError.Step"/>).
+/// </summary>
+public interface ITruncationBehavior
+{
+    /// <summary>The largest step (s) the behaviour's states allow, or +∞.</summary>
+    double TruncationStep(in TruncationError error);
+}
+
+/// <summary>
+/// SPICE's local-truncation-error step rule (CKTterr) for one integrated charge-like quantity q:
+/// the (order+1)-th divided difference of q over the last order+2 points estimates the error term;
+/// the tolerance is max(abstol + reltol·max|dq/dt|, reltol·max(|q|, chgtol)/h); trtol scales it.
+/// </summary>
+public readonly ref struct TruncationError
+{
+    private readonly ReadOnlySpan<double> _deltas;
+
+    /// <summary>The rule for integration order <paramref name="order"/> with error constant <paramref name="factor"/> and the last steps <paramref name="deltas"/> (present first).</summary>
+    public TruncationError(SimulationOptions options, int order, double factor, ReadOnlySpan<double> deltas)
+    {
+        Options = options;
+        Order = order;
+        Factor = factor;
+        _deltas = deltas;
+    }
+
+    /// <summary>Engine options (reltol, abstol, chgtol, trtol).</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>Integration order (1 or 2).</summary>
+    public int Order { get; }
+
+    /// <summary>Error constant of the method at this order.</summary>
+    public double Factor { get; }
+
+    /// <summary>
+    /// Largest step (s) for a quantity with values <paramref name="q0"/> (present) … <paramref name="q3"/>
+    /// (three accepted points back) and derivatives <paramref name="dq0"/>, <paramref name="dq1"/>.
+    /// </summary>
+    public double Step(double q0, double q1, double q2, double q3, double dq0, double dq1)
+    {
+        var opt = Options;
+        int order = Order;
+        double delta = _deltas[0];
+        double currentTol = opt.AbsTol + opt.RelTol * Math.Max(Math.Abs(dq0), Math.Abs(dq1));
+        double chargeTol = opt.RelTol * Math.Max(Math.Max(Math.Abs(q0), Math.Abs(q1)), opt.ChgTol) / delta;
+        double tol = Math.Max(currentTol, chargeTol);
+        Span<double> diff = stackalloc double[4];
+        Span<double> span = stackalloc double[4];
+        diff[0] = q0; diff[1] = q1; diff[2] = q2; diff[3] = q3;
+        for (int i = 0; i <= order; i++) span[i] = _deltas[i];
+        for (int j = order; ; )
+        {
+            for (int i = 0; i <= j; i++) diff[i] = (diff[i] - diff[i + 1]) / span[i];
+            if (--j < 0) break;
+            for (int i = 0; i <= j; i++) span[i] = span[i + 1] + _deltas[i];
+        }
+        double step = opt.TrTol * tol / Math.Max(opt.AbsTol, Factor * Math.Abs(diff[0]));
+        return order == 2 ? Math.Sqrt(step) : step;
+    }
+}

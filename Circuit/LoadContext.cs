@@ -133,6 +133,32 @@ public sealed class LoadContext
         return i;
     }
 
+    /// <summary>
+    /// The part of the integrated derivative that does not depend on the present value, for a
+    /// quantity a device integrates in its own storage: with it, <see cref="Integrate"/> is
+    /// dq₀/dt = α₀·q₀ + history. Euler: −α₀q₁; trapezoidal: −α₀q₁ − q̇₁; Gear-2: α₁q₁ + α₂q₂.
+    /// </summary>
+    public double DerivativeHistory(double q1, double dq1, double q2)
+    {
+        if (Order == 1 || Method == IntegrationMethod.BackwardEuler) return -_ag[0] * q1;
+        if (Method == IntegrationMethod.Trapezoidal) return -_ag[0] * q1 - _ag[1] * dq1;
+        return _ag[1] * q1 + _ag[2] * q2;
+    }
+
+    /// <summary>
+    /// <see cref="Integrate"/> for a quantity kept outside the state vectors: the derivative at the
+    /// present value <paramref name="q0"/> from the past values and derivative, same arithmetic.
+    /// </summary>
+    public double IntegrateValue(double q0, double q1, double dq1, double q2)
+    {
+        if (Order == 1 || Method == IntegrationMethod.BackwardEuler) return _ag[0] * (q0 - q1);
+        if (Method == IntegrationMethod.Trapezoidal) return _ag[0] * (q0 - q1) - _ag[1] * dq1;
+        return _ag[0] * q0 + _ag[1] * q1 + _ag[2] * q2;
+    }
+
+    /// <summary>Newton iteration number within the present solve (1 = first), set by the simulation.</summary>
+    public int Iteration { get; private set; }
+
     // ---- called by the simulation only ----
 
     /// <summary>Clears matrix, right-hand side and the limiting counter before a load.</summary>
@@ -176,6 +202,8 @@ public sealed class LoadContext
     internal void SetInitJunction(bool value) => InitJunction = value;
 
     internal void SetInitPredict(bool value) => InitPredict = value;
+
+    internal void SetIteration(int iteration) => Iteration = iteration;
 
     internal void SetPredictionFactor(double ratio) => PredictionFactor = ratio;
 

@@ -113,6 +113,14 @@ public sealed class SimulationOptions
     /// <summary>Nominal temperature of model parameters, °C (tnom).</summary>
     public double Tnom { get; set; } = 27;
 
+    /// <summary>
+    /// BYPASS: devices that support it keep the stamp of instances whose equations are linear and
+    /// unchanged in the present region (a 1T1R cell with its transistor in cut-off and its state at
+    /// rest) as one summed stamp instead of evaluating them one by one. Unlike SPICE's bypass this is
+    /// exact: it is used only where the device equations are linear. 0 turns it off.
+    /// </summary>
+    public bool Bypass { get; set; } = true;
+
     /// <summary>Thermal voltage kT/q at <see cref="Temp"/>, V.</summary>
     public double ThermalVoltage => Constants.Boltzmann * (Temp + Constants.KelvinOffset) / Constants.Charge;
 
@@ -148,6 +156,7 @@ public sealed class SimulationOptions
             case "chorditl": ChordIterations = (int)value; return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
+            case "bypass": Bypass = value != 0; return true;
             default: return false;
         }
     }

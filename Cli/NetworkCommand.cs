@@ -5,7 +5,7 @@ using AnalogNN.Learning.Networks;
 namespace AnalogNN.Cli;
 
 /// <summary>
-/// <c>analognn network milo-hopfield --neurons N [--rates "200,200,0"] [--tstop S] [--seed K] [--recall] [-o FILE]</c>:
+/// <c>analognn network milo-hopfield --neurons N [--rates "200,200,0"] [--tstop S] [--seed K] [--recall] [--pairs] [-o FILE]</c>:
 /// writes the generated network netlist (to stdout without <c>-o</c>), ready for <c>analognn run</c>.
 /// </summary>
 internal static class NetworkCommand
@@ -20,7 +20,8 @@ internal static class NetworkCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of the Poisson inputs", DefaultValueFactory = _ => 1UL };
         var recall = new Option<bool>("--recall") { Description = "recall mode: top electrodes held at the read voltages (no learning)" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "netlist file to write (default: stdout)" };
-        var command = new Command("network", "Generate a network circuit as a netlist") { kind, neurons, rates, tstop, seed, recall, output };
+        var pairs = new Option<bool>("--pairs") { Description = "write each synapse as a YMEMRISTOR + M card pair instead of a Y1T1R cell (same circuit)" };
+        var command = new Command("network", "Generate a network circuit as a netlist") { kind, neurons, rates, tstop, seed, recall, output, pairs };
         command.SetAction(r =>
         {
             int n = r.GetValue(neurons);
@@ -46,7 +47,7 @@ internal static class NetworkCommand
                 Console.Error.WriteLine($"analognn network: error: --rates has {f.Length} values for {n} neurons");
                 return Program.InputError;
             }
-            string netlist = MiloHopfield.Build(n, f, r.GetValue(tstop), r.GetValue(seed), recall: r.GetValue(recall));
+            string netlist = MiloHopfield.Build(n, f, r.GetValue(tstop), r.GetValue(seed), recall: r.GetValue(recall), cells: !r.GetValue(pairs));
             if (r.GetValue(output) is { } file) File.WriteAllText(file.FullName, netlist);
             else Console.Out.Write(netlist);
             return Program.Success;

@@ -41,8 +41,9 @@ public sealed class MnaSystem : ISetupContext
     private readonly List<int> _slotRows = new(), _slotColumns = new();
     private readonly List<Unknown> _unknowns = new() { new Unknown("0", UnknownKind.Voltage, false) };
     private readonly List<int> _charges = new();
+    private readonly List<(Unknown Info, ISignalBehavior Owner, int Index)> _deviceSignals = new();
     private int _stateCount;
-    private bool _bound;
+    private bool _bound, _sized;
 
     /// <summary>Sets up <paramref name="circuit"/>; <paramref name="timeStep"/>/<paramref name="stopTime"/> are the transient's TSTEP/TSTOP (0 otherwise).</summary>
     /// <exception cref="CircuitException">An element refers to something that does not exist.</exception>
@@ -59,19 +60,57 @@ public sealed class MnaSystem : ISetupContext
         // Every node gets its diagonal slot: gmin stepping and .ic/.nodeset clamps stamp there.
         DiagonalSlots = new int[Size + 1];
         for (int i = 1; i <= Size; i++) DiagonalSlots[i] = MatrixSlot(i, i);
+        _sized = true;
         foreach (var b in Behaviors) b.Bind(this);
+        Loaders = Group(Behaviors);
         _bound = true;
+        foreach (var b in Behaviors)
+            if (b is ISignalBehavior sb)
+                for (int k = 0; k < sb.SignalCount; k++)
+                {
+                    var (name, kind, saved) = sb.Signal(k);
+                    _deviceSignals.Add((new Unknown(name.ToLowerInvariant(), kind, saved), sb, k));
+                }
         Context = new LoadContext(options, Size, _slotRows.Count, _stateCount);
         Solver = new SparseLU(Size, _slotRows.ToArray(), _slotColumns.ToArray()) { PivRel = options.PivRel, PivTol = options.PivTol, Ordering = options.NestedDissection ? PivotOrdering.NestedDissection : PivotOrdering.Markowitz };
         SlotRows = new int[_slotRows.Count + 1];
         SlotColumns = new int[_slotRows.Count + 1];
         for (int k = 0; k < _slotRows.Count; k++) { SlotRows[k + 1] = _slotRows[k] + 1; SlotColumns[k + 1] = _slotColumns[k] + 1; }
-        Breakpoints = Behaviors.OfType<IBreakpointBehavior>().ToArray();
-        Accepting = Behaviors.OfType<IAcceptBehavior>().ToArray();
-        Converging = Behaviors.OfType<IConvergenceBehavior>().ToArray();
-        StepLimiting = Behaviors.OfType<ITimeStepBehavior>().ToArray();
-        Events = Behaviors.OfType<IEventBehavior>().ToArray();
+        Breakpoints = Loaders.OfType<IBreakpointBehavior>().ToArray();
+        Accepting = Loaders.OfType<IAcceptBehavior>().ToArray();
+        Converging = Loaders.OfType<IConvergenceBehavior>().ToArray();
+        StepLimiting = Loaders.OfType<ITimeStepBehavior>().ToArray();
+        Events = Loaders.OfType<IEventBehavior>().ToArray();
+        Truncating = Loaders.OfType<ITruncationBehavior>().ToArray();
         Charges = _charges.ToArray();
+    }
+
+    /// <summary>
+    /// The behaviours the engine calls: every ungrouped behaviour, and for each group key one group
+    /// behaviour (made from its members in circuit order) at the place of its first member.
+    /// </summary>
+    private IBehavior[] Group(IBehavior[] behaviors)
+    {
+        if (!behaviors.Any(b => b is IGroupedBehavior)) return behaviors;
+        var members = new Dictionary<object, List<IGroupedBehavior>>();
+        var order = new List<object>();
+        var slots = new List<(IBehavior? Single, object? Key)>();
+        foreach (var b in behaviors)
+        {
+            if (b is IGroupedBehavior g)
+            {
+                if (!members.TryGetValue(g.GroupKey, out var list))
+                {
+                    members[g.GroupKey] = list = new();
+                    slots.Add((null, g.GroupKey));
+                }
+                list.Add(g);
+            }
+            else slots.Add((b, null));
+        }
+        var groups = new Dictionary<object, IBehavior>();
+        foreach (var (key, list) in members) groups[key] = list[0].CreateGroup(list, this);
+        return slots.Select(s => s.Single ?? groups[s.Key!]).ToArray();
     }
 
     /// <summary>The circuit.</summary>
@@ -88,6 +127,13 @@ public sealed class MnaSystem : ISetupContext
     public Element[] Elements { get; }
     /// <summary>Behaviours, parallel to <see cref="Elements"/>.</summary>
     public IBehavior[] Behaviors { get; }
+    /// <summary>
+    /// The behaviours that are loaded: <see cref="Behaviors"/> with every group of
+    /// <see cref="IGroupedBehavior"/> members replaced by its one group behaviour.
+    /// </summary>
+    public IBehavior[] Loaders { get; }
+    /// <summary>Behaviours that bound the step by the truncation error of their own states.</summary>
+    public ITruncationBehavior[] Truncating { get; }
     /// <summary>Behaviours with waveform corners.</summary>
     public IBreakpointBehavior[] Breakpoints { get; }
     /// <summary>Behaviours updated after accepted points.</summary>
@@ -189,14 +235,23 @@ public sealed class MnaSystem : ISetupContext
     /// <inheritdoc/>
     public void RegisterCharge(int charge) => _charges.Add(charge);
 
-    /// <summary>The signals written by default: every saved unknown, in index order.</summary>
+    /// <summary>
+    /// The signals written by default: every saved unknown in index order, then every saved device
+    /// signal (<see cref="ISignalBehavior"/>), voltages first, then currents, then states. An index
+    /// below 0 is a device signal; read any index with <see cref="SignalValue"/>.
+    /// </summary>
     public List<(Signal Signal, int Index)> DefaultSignals()
     {
         var list = new List<(Signal, int)>();
         foreach (var kind in new[] { UnknownKind.Voltage, UnknownKind.Current, UnknownKind.State })
+        {
             for (int i = 1; i < _unknowns.Count; i++)
                 if (_unknowns[i].Saved && _unknowns[i].Kind == kind)
                     list.Add((new Signal(_unknowns[i].SignalName, _unknowns[i].SignalType), i));
+            for (int k = 0; k < _deviceSignals.Count; k++)
+                if (_deviceSignals[k].Info.Saved && _deviceSignals[k].Info.Kind == kind)
+                    list.Add((new Signal(_deviceSignals[k].Info.SignalName, _deviceSignals[k].Info.SignalType), ~k));
+        }
         return list;
     }
 
@@ -216,14 +271,32 @@ public sealed class MnaSystem : ISetupContext
             int found = -1;
             for (int i = 1; i < _unknowns.Count && found < 0; i++)
                 if (_unknowns[i].SignalName == name) found = i;
+            if (found >= 0)
+            {
+                list.Add((new Signal(name, _unknowns[found].SignalType), found));
+                continue;
+            }
+            for (int k = 0; k < _deviceSignals.Count && found < 0; k++)
+                if (_deviceSignals[k].Info.SignalName == name) found = k;
             if (found < 0) throw new CircuitException(".save", $"no signal '{raw}' in this circuit");
-            list.Add((new Signal(name, _unknowns[found].SignalType), found));
+            list.Add((new Signal(name, _deviceSignals[found].Info.SignalType), ~found));
         }
         return list;
     }
 
     private void EnsureUnbound()
     {
-        if (_bound) throw new InvalidOperationException("unknowns must be created during set-up");
+        if (_bound || _sized) throw new InvalidOperationException("unknowns and states must be created during set-up (CreateUnknowns)");
+    }
+
+    /// <summary>
+    /// Value of output signal <paramref name="index"/> as returned by <see cref="SelectSignals"/>:
+    /// an unknown (index ≥ 0) from the present solution, or a device signal (index &lt; 0) from its behaviour.
+    /// </summary>
+    public double SignalValue(int index)
+    {
+        if (index >= 0) return Context.Solution[index];
+        var (_, owner, k) = _deviceSignals[~index];
+        return owner.SignalValue(k, Context);
     }
 }

@@ -44,6 +44,13 @@ public abstract class MemristorKernel
     public virtual bool HasClosedForm => false;
 
     /// <summary>
+    /// A voltage (V) below which, in magnitude, the rate is exactly zero and the current linear in v
+    /// (a threshold device at rest), or 0 if the model has no such band. Devices use it to skip
+    /// evaluating instances that sit inside it.
+    /// </summary>
+    public virtual double QuiescentVoltage => 0;
+
+    /// <summary>
     /// <see cref="Rate"/> with the bound gate of the clamped formulation: at x ≥ 1 a positive rate
     /// and at x ≤ 0 a negative rate are set to zero (with their derivatives), so the state cannot be
     /// pushed out of [0, 1] whatever the window function does at the boundary.
@@ -345,6 +352,9 @@ public sealed class ExponentialPulseKernel(double gmin, double gmax, double beta
     public override bool HasClosedForm => true;
 
     /// <inheritdoc/>
+    public override double QuiescentVoltage => Math.Min(vset, vreset);
+
+    /// <inheritdoc/>
     public override double Pulse(double x, double v, double width, double up, double down, int substeps = 64)
     {
         if (v > vset) x += Grow(betaP, UpRate * up * width * Math.Exp(-betaP * x));
@@ -421,6 +431,9 @@ public sealed class ThresholdRramKernel(double gon, double goff, double vset, do
 
     /// <inheritdoc/>
     public override bool HasClosedForm => true;
+
+    /// <inheritdoc/>
+    public override double QuiescentVoltage => Math.Min(vset, vreset);
 
     /// <inheritdoc/>
     public override double Pulse(double x, double v, double width, double up, double down, int substeps = 64)

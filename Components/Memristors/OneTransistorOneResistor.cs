@@ -77,8 +77,24 @@ public sealed class OneTransistorOneResistor : Element, INetlistCard
     /// <summary>The persistent state, variability factors, pulse count and programming energy (1×1).</summary>
     public MemristorArray States => Memristor.States;
 
+    /// <summary>
+    /// True when the cell is simulated in condensed form (<see cref="CellBank"/>): its internal node and
+    /// state are solved inside the device and every cell of the circuit is loaded by one bank. This
+    /// holds when the transistor has no series resistances and no gate capacitances (RD, RS, RSH, TOX,
+    /// CGSO, CGDO, CGBO all 0); otherwise the cell is the memristor's and the MOSFET's own behaviours
+    /// with an internal 0 V ammeter.
+    /// </summary>
+    public bool IsCondensed
+    {
+        get
+        {
+            var m = TransistorModel;
+            return m["rd"] == 0 && m["rs"] == 0 && m["rsh"] == 0 && m["tox"] == 0 && m["cgso"] == 0 && m["cgdo"] == 0 && m["cgbo"] == 0;
+        }
+    }
+
     /// <inheritdoc/>
-    public override IBehavior CreateBehavior() => new OneTransistorOneResistorBehavior(this);
+    public override IBehavior CreateBehavior() => IsCondensed ? new CondensedCellBehavior(this) : new OneTransistorOneResistorBehavior(this);
 
     /// <inheritdoc/>
     public string ToNetlistCard()

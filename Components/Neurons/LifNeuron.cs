@@ -28,6 +28,9 @@ public sealed class LifModel : Model
         new("vexc", 1, "V", "top-electrode pulse to excitatory synapses (1T1R variant)"),
         new("vinh", -1, "V", "top-electrode pulse to inhibitory synapses (1T1R variant)"),
         new("tte", 1e-3, "s", "top-electrode pulse width", 0, true),
+        new("vgoff", 0, "V", "gate output level between spikes, added to VREST (1T1R variant)"),
+        new("veread", 0, "V", "excitatory top-electrode level between spikes (read voltage), added to VREST (1T1R variant)"),
+        new("viread", 0, "V", "inhibitory top-electrode level between spikes (read voltage), added to VREST (1T1R variant)"),
     ];
 
     /// <summary>Creates a LIF model with the defaults.</summary>
@@ -60,6 +63,12 @@ public sealed class LifModel : Model
     public SpikePulse Excitatory => new(Value(13), Math.Max(Value(15), Value(10)), Value(10));
     /// <summary>Inhibitory TE pulse.</summary>
     public SpikePulse Inhibitory => new(Value(14), Math.Max(Value(15), Value(10)), Value(10));
+    /// <summary>Levels between spikes of the gate, excitatory and inhibitory outputs relative to VREST, V.</summary>
+    public double GateOff => Value(16);
+    /// <summary>Excitatory top-electrode level between spikes relative to VREST, V.</summary>
+    public double ExcitatoryRead => Value(17);
+    /// <summary>Inhibitory top-electrode level between spikes relative to VREST, V.</summary>
+    public double InhibitoryRead => Value(18);
     /// <summary>τ_m = C_m/g_L, s.</summary>
     public double TauM => Cm / Gl;
 }
@@ -125,6 +134,9 @@ internal sealed class LifBehavior(LifNeuron n) : IBehavior, IEventBehavior, IAcc
         ? [n.Model.Spike, n.Model.Gate, n.Model.Excitatory, n.Model.Inhibitory]
         : [n.Model.Spike];
     private readonly VoltageOutput[] _outputs = new VoltageOutput[n.Nodes.Count - 1];
+    private readonly double[] _levels = n.HasSynapseOutputs
+        ? [n.Model.Vrest, n.Model.Vrest + n.Model.GateOff, n.Model.Vrest + n.Model.ExcitatoryRead, n.Model.Vrest + n.Model.InhibitoryRead]
+        : [n.Model.Vrest];
     private readonly List<double> _spikes = new(64);
     private int _m0, _q, _mm;
     private double _lastSpike = double.NegativeInfinity, _refEnd = double.NegativeInfinity;
@@ -172,7 +184,7 @@ internal sealed class LifBehavior(LifNeuron n) : IBehavior, IEventBehavior, IAcc
         }
         else context.State0[_q] = _cm * v;
         double since = time - _lastSpike;
-        for (int k = 0; k < _outputs.Length; k++) _outputs[k].Load(context, _vrest + _pulses[k].Value(since));
+        for (int k = 0; k < _outputs.Length; k++) _outputs[k].Load(context, _levels[k] + _pulses[k].Value(since));
     }
 
     public double EventFraction(LoadContext context, ReadOnlySpan<double> previousSolution)

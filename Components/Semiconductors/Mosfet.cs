@@ -132,7 +132,8 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         SMode = 11, SVgsA = 12, SVgdA = 13, SVgbA = 14, SCgs = 15, SCgd = 16, SCgb = 17, SQgs = 18, SQgd = 20, SQgb = 22, StateCount = 24;
 
     private readonly Mosfet _m;
-    private readonly double _p, _beta, _vto, _gamma, _phi, _sqrtPhi, _lambda, _gd, _gs, _isD, _isS;
+    private readonly Level1Channel _ch;
+    private readonly double _p, _vto, _phi, _gd, _gs, _isD, _isS;
     private readonly double _coxTotal, _cgso, _cgdo, _cgbo;
     private readonly bool _reactive;
     private int _d, _g, _s, _b, _dp, _sp, _st;
@@ -149,20 +150,16 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         var geo = m.Geometry;
         double mult = geo.Multiplier;
         double leff = geo.L - 2 * model["ld"];
-        _p = model.Polarity;
-        _beta = model.Kp * geo.W / leff * mult;
-        _vto = _p * model.Vto;
-        _gamma = model.Gamma;
-        _phi = model.Phi;
-        _sqrtPhi = Math.Sqrt(_phi);
-        _lambda = model.Lambda;
+        _ch = new Level1Channel(model, geo);
+        _p = _ch.P;
+        _vto = _ch.Vto;
+        _phi = _ch.Phi;
         double rd = model["rd"] > 0 ? model["rd"] : model["rsh"] * geo.NRD;
         double rs = model["rs"] > 0 ? model["rs"] : model["rsh"] * geo.NRS;
         _gd = rd > 0 ? mult / rd : 0;
         _gs = rs > 0 ? mult / rs : 0;
-        bool js = model["js"] > 0 && geo.AD > 0;
-        _isD = (js ? model["js"] * geo.AD : model["is"]) * mult;
-        _isS = (model["js"] > 0 && geo.AS > 0 ? model["js"] * geo.AS : model["is"]) * mult;
+        _isD = _ch.IsD;
+        _isS = _ch.IsS;
         _coxTotal = model.Cox * geo.W * leff * mult;
         _cgso = model["cgso"] * geo.W * mult;
         _cgdo = model["cgdo"] * geo.W * mult;
@@ -222,54 +219,12 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
         return e * (cg * vgsM + cd * vdsM + cb * vbsM);
     }
 
-    /// <summary>√(φ − v_bs) and its derivative with respect to v_bs (tangent continuation for v_bs &gt; 0).</summary>
-    private double Root(double vbs, out double dRoot)
-    {
-        if (vbs <= 0)
-        {
-            double r = Math.Sqrt(_phi - vbs);
-            dRoot = -0.5 / r;
-            return r;
-        }
-        double t = _sqrtPhi - vbs / (2 * _sqrtPhi);
-        if (t <= 0) { dRoot = 0; return 0; }
-        dRoot = -0.5 / _sqrtPhi;
-        return t;
-    }
-
     /// <summary>Threshold V_th(v_bs), V, in the polarity frame.</summary>
-    private double Threshold(double vbs, out double dVth)
-    {
-        double r = Root(vbs, out double dr);
-        dVth = _gamma * dr;
-        return _vto + _gamma * (r - _sqrtPhi);
-    }
+    private double Threshold(double vbs, out double dVth) => _ch.Threshold(vbs, out dVth);
 
     /// <summary>Square-law drain current and its derivatives for v_ds ≥ 0 (polarity frame).</summary>
-    private void SquareLaw(double vgs, double vds, double vbs, out double ids, out double gm, out double gds, out double gmbs, out double vth)
-    {
-        vth = Threshold(vbs, out double dVth);
-        double vgst = vgs - vth;
-        if (vgst <= 0)
-        {
-            ids = gm = gds = gmbs = 0;
-            return;
-        }
-        double clm = 1 + _lambda * vds;
-        if (vgst <= vds)
-        {
-            ids = 0.5 * _beta * vgst * vgst * clm;
-            gm = _beta * vgst * clm;
-            gds = 0.5 * _beta * vgst * vgst * _lambda;
-        }
-        else
-        {
-            ids = _beta * vds * (vgst - 0.5 * vds) * clm;
-            gm = _beta * vds * clm;
-            gds = _beta * (vgst - vds) * clm + _beta * vds * (vgst - 0.5 * vds) * _lambda;
-        }
-        gmbs = -gm * dVth;
-    }
+    private void SquareLaw(double vgs, double vds, double vbs, out double ids, out double gm, out double gds, out double gmbs, out double vth) =>
+        _ch.SquareLaw(vgs, vds, vbs, out ids, out gm, out gds, out gmbs, out vth);
 
     /// <summary>True when RD, RS or RSH give the device internal drain/source nodes.</summary>
     internal bool HasSeriesResistance => _gd > 0 || _gs > 0;
@@ -297,17 +252,7 @@ internal sealed class MosfetBehavior : IBehavior, IConvergenceBehavior
     }
 
     /// <summary>Ideal bulk junction i = IS(e^(v/Vt) − 1) + gmin·v; for v ≤ −3Vt the exponential is dropped (i = −IS + gmin·v).</summary>
-    private double BulkDiode(double v, double isat, double gmin, out double g)
-    {
-        if (v <= -3 * _vt)
-        {
-            g = gmin;
-            return -isat + gmin * v;
-        }
-        double e = Junction.SafeExp(v / _vt, out double de);
-        g = isat * de / _vt + gmin;
-        return isat * (e - 1) + gmin * v;
-    }
+    private double BulkDiode(double v, double isat, double gmin, out double g) => Level1Channel.BulkDiode(v, isat, gmin, _vt, out g);
 
     /// <summary>Smallest saturation voltage the Meyer split uses, V (keeps C_gs/C_gd continuous as v_ds → 0, as ngspice does).</summary>
     private const double MeyerMinVdsat = 0.025;

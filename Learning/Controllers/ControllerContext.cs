@@ -105,6 +105,9 @@ public sealed class ControllerContext
     /// <summary>The device's persistent states, pulse counts and energies.</summary>
     public MemristorArray DeviceStates(DeviceHandle d) => _devices[d.Index].States;
 
+    /// <summary>The device's own in-circuit programming counter, if it has one (a condensed 1T1R cell), else null.</summary>
+    public IInCircuitProgramming? InCircuitCounter(DeviceHandle d) => _devices[d.Index] as IInCircuitProgramming;
+
     // ---- randomness ----
 
     /// <summary>A uniform number in (0, 1) from the calling controller's own stream (seeded from the host seed and its name).</summary>

@@ -142,7 +142,7 @@ public sealed class NetlistJob
         return $"iterations: {Sum(s => s.Iterations)}\ntime points: {Sum(s => s.TimePoints)}\nrejected steps: {Sum(s => s.Rejections)}\n"
             + $"factorizations skipped: {Sum(s => s.FactorizationsSkipped)}\n"
             + $"factorizations: {Sum(s => s.Factorizations)}, chord iterations: {Sum(s => s.ChordIterations)}, condensed unknowns: {_statistics.LastOrDefault()?.CondensedUnknowns}\n"
-            + $"reorders: {Sum(s => s.Reorders)}, fill-ins: {_statistics.LastOrDefault()?.FillIns}, L+U non-zeros: {_statistics.LastOrDefault()?.FactorNonZeros}\n"
+            + $"reorders: {Sum(s => s.Reorders)}, fill-ins: {_statistics.LastOrDefault()?.FillIns}, L+U non-zeros: {_statistics.LastOrDefault()?.FactorNonZeros}, operations per factorization: {_statistics.LastOrDefault()?.FactorOperations}\n"
             + $"load/factor/solve: {Seconds(Sum(s => s.LoadTicks)):F3} / {Seconds(Sum(s => s.FactorTicks)):F3} / {Seconds(Sum(s => s.SolveTicks)):F3} s\n"
             + $"elapsed: {elapsed.TotalSeconds:F3} s";
         static double Seconds(long ticks) => ticks / (double)System.Diagnostics.Stopwatch.Frequency;

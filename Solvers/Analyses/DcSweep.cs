@@ -73,7 +73,7 @@ public sealed class DcSweep
                     OperatingPoint.Solve(system, newton, _circuit, useIc: false);
                 warm = true;
                 row[0] = vi;
-                for (int k = 0; k < signals.Count; k++) row[k + 1] = x[signals[k].Index];
+                for (int k = 0; k < signals.Count; k++) row[k + 1] = system.SignalValue(signals[k].Index);
                 output.WriteRow(row);
             }
         }

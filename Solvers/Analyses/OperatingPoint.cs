@@ -33,11 +33,11 @@ public sealed class OperatingPoint
         Solve(system, newton, _circuit, useIc: false);
         var signals = system.SelectSignals(Saves);
         var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (s, i) in signals) result[s.Name] = system.Context.Solution[i];
+        foreach (var (s, i) in signals) result[s.Name] = system.SignalValue(i);
         if (output is not null)
         {
             output.BeginPlot(new PlotHeader(_circuit.Title, "Operating Point", "op", signals.Select(s => s.Signal).ToArray()));
-            output.WriteRow(signals.Select(s => system.Context.Solution[s.Index]).ToArray());
+            output.WriteRow(signals.Select(s => system.SignalValue(s.Index)).ToArray());
             output.EndPlot();
         }
         return result;

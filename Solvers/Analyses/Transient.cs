@@ -22,8 +22,6 @@ public sealed class Transient
     private readonly TransientSpec _spec;
     private readonly SimulationOptions _options;
     private readonly double[] _deltas = new double[LoadContext.StateHistory];
-    private readonly double[] _diff = new double[LoadContext.StateHistory];
-    private readonly double[] _span = new double[LoadContext.StateHistory];
 
     /// <summary>Creates the analysis.</summary>
     /// <exception cref="ArgumentException">TSTEP or TSTOP not positive, or TSTART beyond TSTOP.</exception>
@@ -108,7 +106,11 @@ public sealed class Transient
         {
             if (t < _spec.Start) return;
             row[0] = t;
-            for (int k = 0; k < signals.Count; k++) row[k + 1] = x[signals[k].Index];
+            for (int k = 0; k < signals.Count; k++)
+            {
+                int index = signals[k].Index;
+                row[k + 1] = index >= 0 ? x[index] : system.SignalValue(index);
+            }
             output.WriteRow(row);
         }
         Write(0);
@@ -277,7 +279,7 @@ public sealed class Transient
         var ctx = system.Context;
         ctx.SetTransient(0, 0, _options.Method, 1, 0, 0, 0, initTransient: true, useIc: _spec.UseIc);
         ctx.BeginLoad();
-        foreach (var b in system.Behaviors) b.Load(ctx);
+        foreach (var b in system.Loaders) b.Load(ctx);
         ctx.FillHistory();
         foreach (var b in system.Accepting) b.Accept(ctx);
     }
@@ -314,23 +316,12 @@ public sealed class Transient
         double best = double.PositiveInfinity;
         var s0 = ctx.States(0);
         var s1 = ctx.States(1);
+        var s2 = ctx.States(2);
+        var s3 = ctx.States(3);
+        var rule = new TruncationError(opt, order, factor, _deltas);
         foreach (int q in system.Charges)
-        {
-            double currentTol = opt.AbsTol + opt.RelTol * Math.Max(Math.Abs(s0[q + 1]), Math.Abs(s1[q + 1]));
-            double chargeTol = opt.RelTol * Math.Max(Math.Max(Math.Abs(s0[q]), Math.Abs(s1[q])), opt.ChgTol) / delta;
-            double tol = Math.Max(currentTol, chargeTol);
-            for (int i = 0; i <= order + 1; i++) _diff[i] = ctx.States(i)[q];
-            for (int i = 0; i <= order; i++) _span[i] = _deltas[i];
-            for (int j = order; ; )
-            {
-                for (int i = 0; i <= j; i++) _diff[i] = (_diff[i] - _diff[i + 1]) / _span[i];
-                if (--j < 0) break;
-                for (int i = 0; i <= j; i++) _span[i] = _span[i + 1] + _deltas[i];
-            }
-            double step = opt.TrTol * tol / Math.Max(opt.AbsTol, factor * Math.Abs(_diff[0]));
-            if (order == 2) step = Math.Sqrt(step);
-            best = Math.Min(best, step);
-        }
+            best = Math.Min(best, rule.Step(s0[q], s1[q], s2[q], s3[q], s0[q + 1], s1[q + 1]));
+        foreach (var t in system.Truncating) best = Math.Min(best, t.TruncationStep(in rule));
         return best;
     }
 

@@ -27,6 +27,8 @@ public sealed class EngineStatistics
     public long FillIns;
     /// <summary>Non-zeros of L and U together after the last ordering.</summary>
     public long FactorNonZeros;
+    /// <summary>Multiply-adds of one numeric factorization in the last ordering.</summary>
+    public long FactorOperations;
     /// <summary>Time spent loading devices, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
     public long LoadTicks;
     /// <summary>Time spent factoring (pivot searches and numeric factorizations), in Stopwatch ticks.</summary>
@@ -146,9 +148,10 @@ public sealed class NewtonRaphson
         {
             ctx.SetInitJunction(initJunction && iter == 1);
             ctx.SetInitPredict(predict && iter == 1);
+            ctx.SetIteration(iter);
             long t0 = Stopwatch.GetTimestamp();
             ctx.BeginLoad();
-            foreach (var b in _system.Behaviors) b.Load(ctx);
+            foreach (var b in _system.Loaders) b.Load(ctx);
             StampExtras(ctx);
             Statistics.Iterations++;
             long t1 = Stopwatch.GetTimestamp();
@@ -304,6 +307,7 @@ public sealed class NewtonRaphson
             Statistics.Reorders++;
             Statistics.FillIns = solver.Statistics.FillIns;
             Statistics.FactorNonZeros = solver.FactorNonZeros;
+            Statistics.FactorOperations = solver.FactorOperations;
         }
         if (!ok)
         {

@@ -99,6 +99,8 @@ public sealed class SparseLU
     public SparseStatistics Statistics { get; } = new();
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
+    /// <summary>Multiply-adds (and divisions) of one numeric factorization in the present pivot order.</summary>
+    public long FactorOperations { get; private set; }
     /// <summary>Pivot order strategy (see <see cref="PivotOrdering"/>); takes effect at the next <see cref="OrderAndFactor"/>.</summary>
     public PivotOrdering Ordering { get; set; } = PivotOrdering.Markowitz;
     private int[]? _fillOrder;
@@ -443,6 +445,14 @@ public sealed class SparseLU
         }
         _start[_n] = index.Count;
         _index = index.ToArray();
+        long ops = 0;
+        for (int i = 0; i < _n; i++)
+            for (int p = _start[i]; p < _diag[i]; p++)
+            {
+                int k = _index[p];
+                ops += _start[k + 1] - _diag[k];
+            }
+        FactorOperations = ops;
         _lu = new double[_index.Length];
         _entryPos = new int[_rows.Length];
         for (int k = 0; k < _rows.Length; k++)

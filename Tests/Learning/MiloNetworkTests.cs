@@ -18,24 +18,38 @@ public sealed class MiloNetworkTests
     {
         var job = NetlistJob.FromText(MiloHopfield.Build(n, Enumerable.Repeat(200.0, n).ToArray(), 0.01), "milo.cir");
         var elements = job.CircuitOf(0).Elements;
-        var memristors = elements.OfType<Memristor>().ToList();
+        var cells = elements.OfType<OneTransistorOneResistor>().ToList();
         Assert.That(elements.OfType<LifNeuron>().Count(l => l.HasSynapseOutputs), Is.EqualTo(n));
-        Assert.That(memristors, Has.Count.EqualTo(2 * n * (n - 1)));
-        Assert.That(elements.OfType<Mosfet>().Count(), Is.EqualTo(2 * n * (n - 1)));
+        Assert.That(cells, Has.Count.EqualTo(2 * n * (n - 1)));
+        Assert.That(cells.All(c => c.IsCondensed), "cells are simulated in condensed form");
         for (int i = 1; i <= n; i++)
         {
-            Assert.That(memristors.Any(m => m.Name == MiloHopfield.Excitatory(i, i)), Is.False, "no self-connection");
+            Assert.That(cells.Any(m => m.Name == MiloHopfield.Excitatory(i, i)), Is.False, "no self-connection");
             for (int j = 1; j <= n; j++)
             {
                 if (i == j) continue;
-                var e = memristors.Single(m => m.Name == MiloHopfield.Excitatory(i, j));
-                var h = memristors.Single(m => m.Name == MiloHopfield.Inhibitory(i, j));
+                var e = cells.Single(m => m.Name == MiloHopfield.Excitatory(i, j));
+                var h = cells.Single(m => m.Name == MiloHopfield.Inhibitory(i, j));
                 Assert.That(e.InitialState, Is.EqualTo(0), "excitatory starts in HRS");
                 Assert.That(h.InitialState, Is.EqualTo(1), "inhibitory starts in LRS");
-                Assert.That(e.Nodes[0], Is.EqualTo($"c{j}"), "TE on the post-synaptic column");
-                Assert.That(h.Nodes[0], Is.EqualTo($"k{j}"));
+                Assert.That(e.Nodes, Is.EqualTo(new[] { $"c{j}", $"r{i}", $"m{j}", "vbb" }), "TE on the post-synaptic column, gate on the pre-synaptic row, source into the post-synaptic membrane");
+                Assert.That(h.Nodes, Is.EqualTo(new[] { $"k{j}", $"r{i}", $"m{j}", "vbb" }));
             }
         }
+    }
+
+    [Test]
+    public void When_NetworkBuiltWithPairs_Expect_MemristorAndTransistorPerSynapse()
+    {
+        const int n = 3;
+        var job = NetlistJob.FromText(MiloHopfield.Build(n, Enumerable.Repeat(200.0, n).ToArray(), 0.01, cells: false), "milo.cir");
+        var elements = job.CircuitOf(0).Elements;
+        var memristors = elements.OfType<Memristor>().ToList();
+        Assert.That(memristors, Has.Count.EqualTo(2 * n * (n - 1)));
+        Assert.That(elements.OfType<Mosfet>().Count(), Is.EqualTo(2 * n * (n - 1)));
+        var e = memristors.Single(m => m.Name == MiloHopfield.Excitatory(1, 2));
+        Assert.That(e.Nodes, Is.EqualTo(new[] { "c2", "be1_2" }));
+        Assert.That(e.InitialState, Is.EqualTo(0));
     }
 
     [Test]

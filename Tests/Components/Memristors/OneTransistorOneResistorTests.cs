@@ -301,8 +301,31 @@ public class OneTransistorOneResistorTests
         return output;
     }
 
-    [Test]
-    public void When_CellAndSeparateMosfetAndMemristorCards_Expect_IdenticalWaveforms()
+    /// <summary>Largest |a − b| over a's time points, b linearly interpolated onto them, relative to b's full scale.</summary>
+    private static double Deviation(double[] ta, double[] ya, double[] tb, double[] yb, double sign = 1)
+    {
+        double scale = yb.Max(Math.Abs), worst = 0;
+        for (int k = 0; k < ta.Length; k++)
+        {
+            int j = Array.BinarySearch(tb, ta[k]);
+            if (j < 0) j = Math.Min(~j, tb.Length - 1);
+            int j0 = Math.Max(j - 1, 0);
+            double y = tb[j] == tb[j0] ? yb[j] : yb[j0] + (yb[j] - yb[j0]) * (ta[k] - tb[j0]) / (tb[j] - tb[j0]);
+            worst = Math.Max(worst, Math.Abs(ya[k] - sign * y) / scale);
+        }
+        return worst;
+    }
+
+    /// <summary>
+    /// The condensed cell (internal node and state solved inside the device, <see cref="CellBank"/>) and
+    /// the same circuit written as YMEMRISTOR + M cards solve the same equations; they take different
+    /// Newton paths (the parts stop when every unknown, the state included, changes by less than
+    /// reltol·|x| + vntol; the cell solves its internal unknowns to 1e-13 at every iteration), so they
+    /// agree within the transient's own accuracy, and closer as reltol is tightened.
+    /// </summary>
+    [TestCase(1e-3, 3e-3)]
+    [TestCase(1e-6, 2e-6)]
+    public void When_CellAndSeparateMosfetAndMemristorCards_Expect_SameWaveformsWithinAccuracy(double reltol, double tolerance)
     {
         const string stimulus = """
             VTE te 0 PWL(0 0 1n 1.6 0.5u 1.6 0.501u 0 1u 0 1.001u -1.4 1.5u -1.4 1.501u 0)
@@ -310,21 +333,25 @@ public class OneTransistorOneResistorTests
             """;
         var cell = Build($"cell\n{Models}\n{stimulus}\nY1T1R c1 te g 0 rr nch W=0.4u L=0.1u X0=0.1\n");
         var parts = Build($"parts\n{Models}\n{stimulus}\nYMEMRISTOR c1 te c1.mid rr X0=0.1\nM1 c1.mid g 0 0 nch W=0.4u L=0.1u\n");
-        var a = RunTransient(cell);
-        var b = RunTransient(parts);
-        double[] ta = a.Column("time"), tb = b.Column("time");
-        Assert.That(ta, Has.Length.EqualTo(tb.Length));
-        foreach (var (sa, sb) in new[] { ("time", "time"), ("v(c1.mid)", "v(c1.mid)"), ("x(c1)", "x(c1)"), ("i(vte)", "i(vte)"), ("i(c1)", "i(vte)") })
+        var options = new SimulationOptions { RelTol = reltol };
+        RecordingOutput Run(AnalogNN.Circuit.Circuit c)
         {
-            double[] ya = a.Column(sa), yb = b.Column(sb);
-            double scale = yb.Max(Math.Abs);
-            double worst = 0;
-            for (int k = 0; k < ya.Length; k++) worst = Math.Max(worst, Math.Abs(ya[k] - (sa == "i(c1)" ? -1 : 1) * yb[k]) / scale);
-            TestContext.Out.WriteLine($"{sa}: worst deviation {worst:G3} of full scale over {ya.Length} points");
-            double sign = sa == "i(c1)" ? -1 : 1; // i(vte) flows into the source's + terminal: minus the cell current
-            for (int k = 0; k < ya.Length; k++)
-                Assert.That(Math.Abs(ya[k] - sign * yb[k]), Is.LessThanOrEqualTo(1e-9 * scale), $"{sa} at t = {ta[k]:G6}");
+            var output = new RecordingOutput();
+            new Transient(c, new TransientSpec(Width / 400, 2 * Width, MaxStep: Width / 400), options).Run(output);
+            return output;
         }
+        var a = Run(cell);
+        var b = Run(parts);
+        double[] ta = a.Column("time"), tb = b.Column("time");
+        TestContext.Out.WriteLine($"reltol {reltol:G2}: time points cell {ta.Length}, parts {tb.Length}");
+        foreach (var (sa, sb) in new[] { ("v(c1.mid)", "v(c1.mid)"), ("x(c1)", "x(c1)"), ("i(vte)", "i(vte)"), ("i(c1)", "i(vte)") })
+        {
+            // i(vte) flows into the source's + terminal: minus the cell current
+            double worst = Deviation(ta, a.Column(sa), tb, b.Column(sb), sa == "i(c1)" ? -1 : 1);
+            TestContext.Out.WriteLine($"  {sa}: worst deviation {worst:G3} of full scale");
+            Assert.That(worst, Is.LessThanOrEqualTo(tolerance), sa);
+        }
+        Assert.That(Math.Abs(ta.Length - tb.Length), Is.LessThanOrEqualTo(0.05 * tb.Length), "time points");
         Assert.That(a.Column("x(c1)").Max(), Is.GreaterThan(0.2), "the cell was set during the test");
     }
 
