@@ -11,7 +11,7 @@ namespace AnalogNN.Cli;
 /// <summary>
 /// <c>analognn repro ID [--quick] [-o OUTDIR]</c> (SPEC section 2): runs a reproduction and writes
 /// <c>OUTDIR/ID/summary.json</c> plus its figures. Implemented: <c>milo-hopfield</c> (experiment 1
-/// only: 4-neuron attractor learning).
+/// only: 4-neuron attractor learning), <c>zoppo-patterns</c> and <c>zoppo-mnist5</c> (<see cref="ZoppoRepro"/>).
 /// </summary>
 internal static class ReproCommand
 {

@@ -228,6 +228,20 @@ internal static class ZoppoRepro
         var csv = new StringBuilder("epoch,train_error,test_error,seconds,pulses,energy_j\n");
         foreach (var e in exp.History) csv.Append(Inv, $"{e.Epoch},{e.TrainError:F4},{e.TestError:F4},{e.Seconds:F2},{e.Pulses},{e.Energy:G6}\n");
         WriteText(Path.Combine(dir, "fig5.csv"), csv.ToString());
+        if (!quick)
+        {
+            // the same training through a strongly non-linear device (β_device = 3)
+            var nonlinear = new ZoppoMnist(options with { Synapses = options.Synapses with { DeviceBeta = 3 } }, train, test);
+            Console.Error.WriteLine("  again with a non-linear device (beta_device = 3)");
+            try { nonlinear.Run(Path.Combine(dir, "checkpoint-nonlinear.bin")); }
+            catch (DataFileException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Program.InputError;
+            }
+            metrics["test_error_all_nonlinear_device"] = nonlinear.FullTestError();
+            metrics["train_error_all_nonlinear_device"] = nonlinear.FullTrainError();
+        }
         var xs = exp.History.Select(e => (double)e.Epoch).ToArray();
         ExperimentPlots.Lines($"Fig. 5: EP, {exp.Topology}, error on {options.Probe} random patterns", "epoch", "error rate",
             [new Curve("training set", xs, exp.History.Select(e => e.TrainError).ToArray()), new Curve("test set", xs, exp.History.Select(e => e.TestError).ToArray())],

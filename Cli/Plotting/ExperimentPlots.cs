@@ -66,18 +66,20 @@ public static class ExperimentPlots
                 for (int c = 0; c < side; c++) data[ox + c, oy + r] = images[k][r * side + c] > 0 ? 1 : 0;
         }
         var model = new PlotModel { Title = title, DefaultFont = "DejaVu Sans", TitleFontSize = 13, PlotAreaBorderThickness = new OxyThickness(0) };
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, IsAxisVisible = false, Minimum = -0.5, Maximum = w - 0.5 });
-        var left = new LinearAxis { Position = AxisPosition.Left, Minimum = -0.5, Maximum = h - 0.5, StartPosition = 1, EndPosition = 0, IsAxisVisible = rowLabels is not null, MajorTickSize = 0, MinorTickSize = 0 };
+        // row labels sit left of the images, inside the plot area
+        double labelSpace = rowLabels is null ? 0 : 1.5 * side;
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, IsAxisVisible = false, Minimum = -0.5 - labelSpace, Maximum = w - 0.5 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, IsAxisVisible = false, Minimum = -0.5, Maximum = h - 0.5, StartPosition = 1, EndPosition = 0 });
         if (rowLabels is not null)
-        {
-            left.MajorStep = side + gap;
-            left.LabelFormatter = y => { int r = (int)Math.Round((y - (side - 1) / 2.0) / (side + gap)); return r >= 0 && r < rowLabels.Count && Math.Abs(y - (r * (side + gap) + (side - 1) / 2.0)) < 0.6 ? rowLabels[r] : ""; };
-            left.MajorStep = 0.5;
-        }
-        model.Axes.Add(left);
+            for (int r = 0; r < Math.Min(rows, rowLabels.Count); r++)
+                model.Annotations.Add(new OxyPlot.Annotations.TextAnnotation
+                {
+                    Text = rowLabels[r], TextPosition = new DataPoint(-1.5, r * (side + gap) + (side - 1) / 2.0),
+                    TextHorizontalAlignment = HorizontalAlignment.Right, TextVerticalAlignment = VerticalAlignment.Middle, Stroke = OxyColors.Transparent,
+                });
         model.Axes.Add(new LinearColorAxis { Position = AxisPosition.None, Minimum = 0, Maximum = 1, Palette = OxyPalette.Interpolate(2, OxyColors.White, OxyColors.Black), InvalidNumberColor = OxyColor.FromRgb(200, 200, 200) });
         model.Series.Add(new HeatMapSeries { X0 = 0, X1 = w - 1, Y0 = 0, Y1 = h - 1, Data = data, Interpolate = false, RenderMethod = HeatMapRenderMethod.Rectangles });
         int scale = Math.Max(4, 600 / Math.Max(w, 1));
-        PlotExport.Save(model, path, w * scale + (rowLabels is null ? 40 : 140), h * scale + 60);
+        PlotExport.Save(model, path, (int)((w + labelSpace) * scale) + 40, h * scale + 60);
     }
 }

@@ -36,8 +36,11 @@ public sealed record ZoppoPatternsOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Dynamics and rule parameters (η = 0.01, tanh, Euler step, tolerance).</summary>
     public HopfieldParameters Network { get; init; } = new() { Step = 0.5, VnTol = 1e-5, MaxIterations = 20000, LearningRate = 0.01, Beta = 1 };
-    /// <summary>Device parameters of the synapses.</summary>
-    public SynapseParameters Synapses { get; init; } = new();
+    /// <summary>
+    /// Device parameters of the synapses: weights up to ±4 with 8000 levels (step 5e-4). With ±1 the
+    /// full network trains the same, but RBP on band networks (fewer, stronger weights) fails.
+    /// </summary>
+    public SynapseParameters Synapses { get; init; } = new() { WeightMax = 4, Levels = 8000 };
 }
 
 /// <summary>A trained pattern network: its devices and the network-level model that reads them.</summary>

@@ -222,6 +222,8 @@ public sealed record HopfieldParameters
     public double Beta { get; init; } = 1;
     /// <summary>Draw the sign of β at random for every sample (Scellier and Bengio 2017 option).</summary>
     public bool RandomBetaSign { get; init; }
+    /// <summary>EP with two nudged phases, +β and −β (an option beyond the paper; second-order accurate in β).</summary>
+    public bool SymmetricNudging { get; init; }
     /// <summary>Learning rate η (Eqs. 11 and 19).</summary>
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Per-block learning rates α_l (layered topology), overriding η; null for one rate.</summary>

@@ -14,6 +14,12 @@ public enum HopfieldDynamics
     Gradient,
     /// <summary>Eq. 3, the additive network of Pineda's recurrent backpropagation: dv_i/dt = −v_i + g(Σ_j w_ij v_j + I_i).</summary>
     Additive,
+    /// <summary>
+    /// Eq. 9, the RBP side network, linear in y, with the gains g'(Î_k) of the last free fixed point
+    /// of <see cref="DenseHopfield.RecurrentBackpropUpdate"/>: dy_k/dt = −y_k + g'(Î_k)(Σ_i w_ik y_i + J_k),
+    /// the "input" being the error J.
+    /// </summary>
+    SideNetwork,
 }
 
 /// <summary>Outcome of one relaxation.</summary>
@@ -32,8 +38,10 @@ public sealed class DenseHopfield
     private readonly double[] _rate;
     private readonly double[] _previousRate;
     private readonly double[] _gain;
+    private readonly double[] _error;
     private readonly double[] _vFree;
     private readonly double[] _vNudged;
+    private readonly double[] _vMinus;
     private readonly bool[] _isOutput;
 
     /// <summary>Creates the network for <paramref name="topology"/> (not layered) with zero weights.</summary>
@@ -48,8 +56,10 @@ public sealed class DenseHopfield
         _rate = new double[n];
         _previousRate = new double[n];
         _gain = new double[n];
+        _error = new double[n];
         _vFree = new double[n];
         _vNudged = new double[n];
+        _vMinus = new double[n];
         _isOutput = new bool[n];
         foreach (int o in topology.Outputs) _isOutput[o] = true;
     }
@@ -92,7 +102,7 @@ public sealed class DenseHopfield
                 max = Math.Max(max, Math.Abs(r));
             }
         }
-        else
+        else if (dynamics == HopfieldDynamics.Additive)
         {
             for (int i = 0; i < n; i++)
             {
@@ -100,6 +110,16 @@ public sealed class DenseHopfield
                 double r = -v[i] + g.G(h);
                 if (beta != 0 && _isOutput[i]) r += beta * (target[i] - v[i]);
                 rate[i] = r;
+                max = Math.Max(max, Math.Abs(r));
+            }
+        }
+        else
+        {
+            // W symmetric: Σ_i w_ik y_i is row k times y
+            for (int k = 0; k < n; k++)
+            {
+                double r = -v[k] + _gain[k] * (TensorPrimitives.Dot(new ReadOnlySpan<double>(_w, k * n, n), v) + input[k]);
+                rate[k] = r;
                 max = Math.Max(max, Math.Abs(r));
             }
         }
@@ -139,7 +159,10 @@ public sealed class DenseHopfield
     /// One EP step (Eqs. 18–19) for one sample: relax the free phase from <paramref name="v0"/>, then the
     /// nudged phase (β on the outputs) from the free fixed point, and write per pair
     /// Δw_ij = (η/β)[g(v_i^β)g(v_j^β) − g(v_i)g(v_j)] into <paramref name="dw"/> (the paper's Eq. 19 is
-    /// "∝ η[...]"; the 1/β makes it the gradient estimate of Eq. 18). Returns the free relaxation result.
+    /// "∝ η[...]"; the 1/β makes it the gradient estimate of Eq. 18). With
+    /// <see cref="HopfieldParameters.SymmetricNudging"/> a second nudged phase at −β replaces the
+    /// free state in the difference, Δw = (η/2β)[g(v^β)g(v^β) − g(v^−β)g(v^−β)] (error O(β²)
+    /// instead of O(β)). Returns the free relaxation result.
     /// </summary>
     public RelaxationResult EquilibriumPropagationUpdate(ReadOnlySpan<double> v0, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double beta, Span<double> dw)
     {
@@ -150,11 +173,20 @@ public sealed class DenseHopfield
         var g = Parameters.Nonlinearity;
         var pi = Topology.PairI;
         var pj = Topology.PairJ;
+        // symmetric nudging: the reference is the −β fixed point instead of the free one, over 2β
+        var reference = _vFree;
         double scale = Parameters.LearningRate / beta;
+        if (Parameters.SymmetricNudging)
+        {
+            _vFree.CopyTo(_vMinus, 0);
+            Relax(HopfieldDynamics.Gradient, _vMinus, input, target, -beta);
+            reference = _vMinus;
+            scale *= 0.5;
+        }
         for (int p = 0; p < pi.Length; p++)
         {
             int i = pi[p], j = pj[p];
-            dw[p] = scale * (g.G(_vNudged[i]) * g.G(_vNudged[j]) - g.G(_vFree[i]) * g.G(_vFree[j]));
+            dw[p] = scale * (g.G(_vNudged[i]) * g.G(_vNudged[j]) - g.G(reference[i]) * g.G(reference[j]));
         }
         return free;
     }
@@ -164,7 +196,8 @@ public sealed class DenseHopfield
     /// <paramref name="v0"/> to v∞; set the side-network gains g'(Î_k), Î = Wv∞ + I; relax Eq. 9,
     /// dy_k/dt = −y_k + g'(Î_k)(Σ_i w_ik y_i + J_k), J = T − v∞ (outputs only), from y(0) = 0.5; and
     /// write Δw = η(y_i v_j + y_j v_i) per pair (the shared parameter of a symmetric pair gets both
-    /// directions' gradients). <paramref name="y"/> receives y∞. Returns the free relaxation result.
+    /// directions' gradients). <paramref name="y"/> receives y∞. Returns the free relaxation result,
+    /// marked unconverged when the side network did not converge either.
     /// </summary>
     public RelaxationResult RecurrentBackpropUpdate(ReadOnlySpan<double> v0, ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> y, Span<double> dw)
     {
@@ -174,22 +207,11 @@ public sealed class DenseHopfield
         var g = Parameters.Nonlinearity;
         for (int k = 0; k < n; k++)
             _gain[k] = g.Derivative(TensorPrimitives.Dot(new ReadOnlySpan<double>(_w, k * n, n), _vFree) + input[k]);
+        // the error J = T − v∞ on the outputs is the side network's input
+        for (int k = 0; k < n; k++) _error[k] = _isOutput[k] ? target[k] - _vFree[k] : 0;
         y.Fill(0.5);
-        double eps = Parameters.Step;
-        for (int it = 0; it < Parameters.MaxIterations; it++)
-        {
-            double max = 0;
-            for (int k = 0; k < n; k++)
-            {
-                // W symmetric: Σ_i w_ik y_i is row k times y
-                double j = _isOutput[k] ? target[k] - _vFree[k] : 0;
-                double r = -y[k] + _gain[k] * (TensorPrimitives.Dot(new ReadOnlySpan<double>(_w, k * n, n), y) + j);
-                _rate[k] = r;
-                max = Math.Max(max, Math.Abs(r));
-            }
-            if (max < Parameters.VnTol) break;
-            TensorPrimitives.MultiplyAdd(_rate, eps, y, y);
-        }
+        var side = Relax(HopfieldDynamics.SideNetwork, y, _error);
+        if (!side.Converged) free = free with { Converged = false };
         var pi = Topology.PairI;
         var pj = Topology.PairJ;
         double eta = Parameters.LearningRate;

@@ -82,6 +82,25 @@ public class EquilibriumGradientTests
     }
 
     [Test]
+    public void When_SymmetricNudging_Expect_SecondOrderAgreementWithFiniteDifference()
+    {
+        var t = HopfieldTopology.Full(5);
+        var (net, input, target, v0) = Tiny(t, 3);
+        net.Parameters = Tight with { SymmetricNudging = true };
+        var fd = FiniteDifferenceGradient(net, HopfieldDynamics.Gradient, input, target, v0);
+        var errors = new List<double>();
+        foreach (double beta in new[] { 1e-1, 1e-2 })
+        {
+            var dw = new double[t.PairCount];
+            net.EquilibriumPropagationUpdate(v0, input, target, beta, dw);
+            errors.Add(RelativeError(fd, dw.Select(d => -d).ToArray()));
+        }
+        TestContext.Out.WriteLine($"symmetric EP vs finite difference at beta = 1e-1, 1e-2: {string.Join(", ", errors.Select(e => e.ToString("G3")))}");
+        Assert.That(errors[1], Is.LessThan(errors[0] / 30), "error falls as beta² (one-sided: as beta)");
+        Assert.That(errors[1], Is.LessThan(1e-3));
+    }
+
+    [Test]
     public void When_SideNetworkRelaxed_Expect_RecurrentBackpropEqualsExactGradientOfEq7()
     {
         var t = HopfieldTopology.Band(6, 1);
