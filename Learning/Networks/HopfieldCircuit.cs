@@ -145,22 +145,22 @@ public sealed record HopfieldCircuitSpec
 
 /// <summary>
 /// Writes a continuous Hopfield network as a readable netlist (docs/ep-circuit.md has the
-/// schematic and the derivation). Per free neuron i (node <c>v{i}</c>):
+/// schematic and the derivation). Per free neuron i (node <c>v{i}</c>), k the read scale:
 /// <code>
-/// Gradient (Eq. 13)                         Additive (Eq. 3)                   Side network (Eq. 9)
-/// C v_i 0 C, R v_i 0 1/GREF (leak)           H u_i 0 VS_i 1/GREF (u = Σwv + I)   C, R as Gradient
-/// YACT a_i = g(v_i); E na_i = −a_i           YINTEG u_i → v_i (τ dv/dt=−v+g(u))  drive a_i = y_i, na_i = −y_i
-/// VS_i s_i 0 DC 0   (virtual ground, i_syn)  a_i = v_i, na_i = −v_i              F into y_i: gain g′_i·I(VS_i)
-/// B 0 v_i I = g′(v_i)·I(VS_i) (multiplier)
-/// synapse (i, j): YMEMRISTOR MP a_j → s_i, MN na_j → s_i: I(VS_i) = Σ_j (G⁺ − G⁻) g(v_j) = GREF Σ_j w_ij g(v_j)
-/// input: I 0 s_i GREF·I_i; nudge (outputs): B 0 v_i I = GREF·V(beta)·(V(t_i) − V(v_i)) (into s_i for Additive)
+/// Gradient (Eq. 13)                         Additive (Eq. 3)                      Side network (Eq. 9)
+/// C v_i 0 C, R v_i 0 1/GREF (leak)           H u_i 0 VS_i 1/(k·GREF) (u = Σwv + I)  C, R as Gradient
+/// YACT a_i = k·g(v_i); E na_i = −a_i         YINTEG u_i → v_i (τ dv/dt=−v+g(u))     drive a_i = k·y_i, na_i = −a_i
+/// VS_i s_i 0 DC 0   (virtual ground, i_syn)  a_i = k·v_i, na_i = −a_i               F into y_i: gain (g′_i/k)·I(VS_i)
+/// B 0 v_i I = g′(v_i)·I(VS_i)/k (multiplier)
+/// synapse (i, j): YMEMRISTOR MP a_j → s_i, MN na_j → s_i: I(VS_i) = Σ_j (G⁺ − G⁻)·k·g(v_j) = k·GREF Σ_j w_ij g(v_j)
+/// input: I 0 s_i k·GREF·I_i; nudge (outputs): B 0 v_i I = GREF·V(beta)·(V(t_i) − V(v_i)) (Additive: k·GREF·…, into s_i)
 /// </code>
 /// so that C dv_i/dt = −GREF v_i + g′(v_i)·GREF(Σ_j w_ij g(v_j) + I_i) + GREF·β(T_i − v_i), which is
 /// Eq. 13 (plus the nudge of Eq. 16) with t in units of τ = C/GREF. A clamped neuron is a voltage
-/// source holding g(x_i) on v_i and has no summing node. Each connection has two physical pairs (one per
-/// direction: MP{i}_{j} feeds neuron i, MP{j}_{i} feeds neuron j) at the same state, because one
-/// two-terminal device cannot carry g(v_j) into i and g(v_i) into j at once; they are programmed
-/// together, so W stays symmetric.
+/// source holding g(x_i) on v_i (drive k·g(x_i)) and has no summing node. Each connection has two
+/// physical pairs (one per direction: MP{i}_{j} feeds neuron i, MP{j}_{i} feeds neuron j) at the same
+/// state, because one two-terminal device cannot carry g(v_j) into i and g(v_i) into j at once; they
+/// are programmed together, so W stays symmetric.
 /// </summary>
 public static class HopfieldCircuit
 {
