@@ -90,7 +90,8 @@ for n in a.sizes:
     verdict = cmp.stdout.strip().splitlines()[-1] if cmp.stdout.strip() else cmp.stderr.strip()
     its, pts = stat(an_text, "iterations"), stat(an_text, "time points")
     an_med = statistics.median(an_times)
-    print(f"{n}x{n}: ngspice {statistics.median(ng_times):.3f} s ({ng_iters} it)  analognn {an_med:.3f} s "
+    ng_its = f" ({ng_iters} it)" if ng_iters >= 0 else ""
+    print(f"{n}x{n}: ngspice {statistics.median(ng_times):.3f} s{ng_its}  analognn {an_med:.3f} s "
           f"({pts} steps, {its} it, {1e3 * an_med / pts:.3f} ms/step, {1e6 * an_med / its:.1f} us/it, "
           f"{stat(an_text, 'factorizations')} factorizations, {stat(an_text, 'chord iterations')} chord iterations)  "
           f"ratio ngspice/analognn {statistics.median(ratios):.1f}x (median of {len(ratios)} pairs: "
