@@ -56,8 +56,6 @@ public sealed class HopfieldCircuitTrainer
     public Solvers.Newton.EngineStatistics? LastStatistics { get; private set; }
     /// <summary>Number of MNA unknowns of the circuit (after the first run).</summary>
     public int LastUnknowns { get; private set; }
-    /// <summary>The set-up system of the last run (matrix and solver at its last point; for cost analyses).</summary>
-    public Solvers.MnaSystem? LastSystem { get; private set; }
     /// <summary>The action log of the last run (state writes with pulse counts and energies, source settings, phases).</summary>
     public ActionLog? LastLog { get; private set; }
 
@@ -95,7 +93,6 @@ public sealed class HopfieldCircuitTrainer
         host.Run(new DiscardOutput());
         LastStatistics = tran.Statistics;
         LastUnknowns = tran.System?.Size ?? 0;
-        LastSystem = tran.System;
         LastLog = host.Log;
         return clock.Elapsed.TotalSeconds;
     }

@@ -11,7 +11,7 @@ namespace AnalogNN.Learning.Experiments;
 /// <summary>Measured cost of one circuit-level EP step, with where the time went.</summary>
 public sealed record EpStepCost(int Sample, double Seconds, double FreeTau, double NudgedTau, long FreePoints, long NudgedPoints,
     long Iterations, double LoadSeconds, double FactorSeconds, double SolveSeconds, double ProgrammingSeconds, long Pulses, double Energy,
-    double NetworkSeconds, double MaxFreeDifference, long Reorders, long FillIns, long FactorNonZeros, double OrderingSeconds, double RefactorSeconds);
+    double NetworkSeconds, double MaxFreeDifference, long Reorders, long FillIns, long FactorNonZeros);
 
 /// <summary>Result of <see cref="EpCircuitCost.Measure"/>.</summary>
 public sealed record EpCircuitCostResult(int Neurons, int Pairs, int CircuitDevices, int Unknowns, double BuildSeconds, IReadOnlyList<EpStepCost> Steps)
@@ -73,22 +73,13 @@ public static class EpCircuitCost
             unknowns = trainer.LastUnknowns;
             double diff = 0;
             for (int i = 0; i < n; i++) diff = Math.Max(diff, Math.Abs(step.Free[i] - dense.FreeState[i]));
-            // one full pivot search and one numeric refactorization of the last matrix, timed on their own
-            var system = trainer.LastSystem!;
-            var values = system.Context.Matrix.AsSpan(1);
-            var t0 = Stopwatch.StartNew();
-            system.Solver.Factor(values);
-            double refactor = t0.Elapsed.TotalSeconds;
-            t0.Restart();
-            system.Solver.OrderAndFactor(values);
-            double ordering = t0.Elapsed.TotalSeconds;
             var free = step.Phases[0];
             var nudged = step.Phases[1];
             var cost = new EpStepCost(s, step.Seconds, free.Duration / tau, nudged.Duration / tau, free.TimePoints, nudged.TimePoints,
                 st.Iterations, st.LoadTicks * tick, st.FactorTicks * tick, st.SolveTicks * tick, step.ProgrammingSeconds, step.Pulses, step.Energy,
-                networkSeconds, diff, st.Reorders, st.FillIns, st.FactorNonZeros, ordering, refactor);
+                networkSeconds, diff, st.Reorders, st.FillIns, st.FactorNonZeros);
             steps.Add(cost);
-            progress?.Invoke($"step {s} ({LetterPatterns.Names[s % patterns.Count]}): {cost.Seconds:F2} s circuit (free {cost.FreeTau:F1} tau / {cost.FreePoints} points, nudged {cost.NudgedTau:F1} tau / {cost.NudgedPoints} points, {cost.Iterations} Newton iterations, {cost.Reorders} orderings, {cost.FactorNonZeros} L+U non-zeros, {cost.FillIns} fill-ins, factor {cost.FactorSeconds:F1} s; one ordering {cost.OrderingSeconds:F2} s, one refactorization {cost.RefactorSeconds * 1e3:F1} ms), network {cost.NetworkSeconds * 1e3:F2} ms, |v_free circuit - network| {diff:G2}");
+            progress?.Invoke($"step {s} ({LetterPatterns.Names[s % patterns.Count]}): {cost.Seconds:F2} s circuit (free {cost.FreeTau:F1} tau / {cost.FreePoints} points, nudged {cost.NudgedTau:F1} tau / {cost.NudgedPoints} points, {cost.Iterations} Newton iterations, {cost.Reorders} orderings, {cost.FactorNonZeros} L+U non-zeros, {cost.FillIns} fill-ins, factor {cost.FactorSeconds:F1} s), network {cost.NetworkSeconds * 1e3:F2} ms, |v_free circuit - network| {diff:G2}");
         }
         return new EpCircuitCostResult(n, topology.PairCount, devices, unknowns, build, steps);
     }
