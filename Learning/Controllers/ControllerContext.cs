@@ -177,6 +177,9 @@ public sealed class ControllerContext
         return after;
     }
 
+    /// <summary>Ends the run at the present point (after this point's callbacks); the last phase then ends as usual.</summary>
+    public void StopRun() => _host.RequestStop();
+
     /// <summary>Ends the present phase (every controller's <see cref="IController.OnPhaseEnd"/>, in order) and starts <paramref name="next"/>.</summary>
     public void SwitchPhase(string next) => _host.SwitchPhase(next);
 

@@ -53,7 +53,14 @@ public sealed class ControllerHost
         transient.TimePointAccepted = t => { point?.Invoke(t); OnTimePoint(t); };
         var scheduled = transient.ScheduledEventReached;
         transient.ScheduledEventReached = (t, ctx) => { scheduled?.Invoke(t, ctx); OnScheduled(t); };
+        var stop = transient.StopRequested;
+        transient.StopRequested = () => (stop?.Invoke() ?? false) || _stopRequested;
     }
+
+    private bool _stopRequested;
+
+    /// <summary>Ends the run at the present accepted point (a controller decided the experiment is over).</summary>
+    internal void RequestStop() => _stopRequested = true;
 
     /// <summary>Seed of every controller's random stream.</summary>
     public ulong Seed { get; }
