@@ -42,9 +42,9 @@ public sealed record MiloParameters
     /// <summary>Reset threshold (magnitude), V.</summary>
     public double Vreset { get; init; } = 1;
     /// <summary>RRAM switching time constants, s (one overlap moves x by a few per cent).</summary>
-    public double TauSwitch { get; init; } = 8;
+    public double TauSwitch { get; init; } = 16;
     /// <summary>External Poisson spike: current pulse height (A) and width (s).</summary>
-    public double StimAmplitude { get; init; } = 60e-6;
+    public double StimAmplitude { get; init; } = 300e-6;
     /// <summary>Width of an external spike's current pulse, s.</summary>
     public double StimWidth { get; init; } = 1e-3;
 }
@@ -78,6 +78,20 @@ public static class MiloHopfield
         return excitatory ? (device, $"c{j}", bottom, p.Vset) : (device, $"k{j}", bottom, p.Vreset);
     }
 
+    /// <summary>
+    /// The input spike times of neuron <paramref name="neuron"/> (1-based) as the netlist's
+    /// <c>YPOISSON</c> source of that neuron generates them: rate <paramref name="rate"/>, seed
+    /// <paramref name="seed"/>·1000 + neuron, active from <paramref name="start"/> to <paramref name="stop"/>,
+    /// up to <paramref name="until"/> (the transient's TSTOP).
+    /// </summary>
+    public static double[] PoissonTimes(int neuron, double rate, ulong seed, double start, double stop, double until)
+    {
+        var model = new AnalogNN.Components.Neurons.SpikeSourceModel("stim", "POISSON");
+        model.Set("start", start);
+        if (double.IsFinite(stop)) model.Set("stop", stop);
+        return new AnalogNN.Components.Neurons.SpikeSource(Stimulus(neuron), "0", $"m{neuron}", model, rate: rate, seed: seed * 1000 + (ulong)neuron).PoissonTimes(until);
+    }
+
     /// <summary>Name of neuron i.</summary>
     public static string Neuron(int i) => $"n{i}";
 
@@ -88,12 +102,14 @@ public static class MiloHopfield
     /// The netlist. <paramref name="rates"/>[i − 1] is neuron i's external Poisson rate (Hz, 0 = no
     /// stimulation), active from <paramref name="stimStart"/> to <paramref name="stimStop"/>;
     /// <paramref name="recall"/> holds every TE at its read voltage (no learning); <paramref name="x0"/>
-    /// optionally gives initial states (name → x). <paramref name="extra"/> is added before <c>.end</c>.
+    /// optionally gives initial states (name → x). <paramref name="windows"/>, if given, is each neuron's
+    /// own (start, stop) of stimulation instead. <paramref name="extra"/> is added before <c>.end</c>.
     /// </summary>
     /// <exception cref="ArgumentException">N below 2 or a rate list of the wrong length.</exception>
     public static string Build(int n, IReadOnlyList<double> rates, double tstop, ulong seed = 1, MiloParameters? p = null,
         bool recall = false, double stimStart = 0, double stimStop = double.PositiveInfinity,
-        IReadOnlyDictionary<string, double>? x0 = null, string extra = "", double maxStep = 1e-4, bool cells = true)
+        IReadOnlyDictionary<string, double>? x0 = null, string extra = "", double maxStep = 1e-4, bool cells = true,
+        IReadOnlyList<(double Start, double Stop)>? windows = null)
     {
         if (n < 2) throw new ArgumentException("the network needs at least 2 neurons");
         if (rates.Count != n) throw new ArgumentException($"{rates.Count} rates for {n} neurons");
@@ -112,15 +128,24 @@ public static class MiloHopfield
         s.AppendLine(inv, $"+ VGOFF={F(p.GateOff)} VEREAD={F(p.Vread)} VIREAD={F(-p.Vread)})");
         s.AppendLine(inv, $".model rram MEMRISTOR(LEVEL=RRAM GON={F(p.Gon)} GOFF={F(p.Goff)} VSET={F(p.Vset)} VRESET={F(p.Vreset)} V0=0.1 TAUSET={F(p.TauSwitch)} TAURESET={F(p.TauSwitch)})");
         s.AppendLine(".model nacc NMOS(LEVEL=1 VTO=0.6 KP=120u)");
-        string stop = double.IsFinite(stimStop) ? $" STOP={F(stimStop)}" : "";
-        s.AppendLine(inv, $".model stim POISSON(RATE=200 AMP={F(p.StimAmplitude)} WIDTH={F(p.StimWidth)} EDGE=10u CURRENT=1 START={F(stimStart)}{stop})");
+        if (windows is not null && windows.Count != n) throw new ArgumentException($"{windows.Count} stimulus windows for {n} neurons");
+        // one input model per distinct stimulation window: "stim" for the common one
+        var window = Enumerable.Range(0, n).Select(i => windows?[i] ?? (stimStart, stimStop)).ToArray();
+        var models = new Dictionary<(double, double), string>();
+        foreach (var w in window.Where((w, i) => rates[i] > 0).Distinct())
+        {
+            string name = models.Count == 0 ? "stim" : $"stim{models.Count + 1}";
+            models[w] = name;
+            string stop = double.IsFinite(w.Item2) ? $" STOP={F(w.Item2)}" : "";
+            s.AppendLine(inv, $".model {name} POISSON(RATE=200 AMP={F(p.StimAmplitude)} WIDTH={F(p.StimWidth)} EDGE=10u CURRENT=1 START={F(w.Item1)}{stop})");
+        }
         s.AppendLine(inv, $"VBB vbb 0 DC {F(p.Vbody)}");
         s.AppendLine();
         for (int i = 1; i <= n; i++)
         {
             s.AppendLine(inv, $"* neuron {i}: membrane m{i}, row r{i} (gate), columns c{i} (excitatory TE) and k{i} (inhibitory TE)");
             s.AppendLine(inv, $"YLIF1T1R {Neuron(i)} m{i} o{i} r{i} c{i} k{i} lif");
-            if (rates[i - 1] > 0) s.AppendLine(inv, $"YPOISSON {Stimulus(i)} 0 m{i} stim RATE={F(rates[i - 1])} SEED={seed * 1000 + (ulong)i}");
+            if (rates[i - 1] > 0) s.AppendLine(inv, $"YPOISSON {Stimulus(i)} 0 m{i} {models[window[i - 1]]} RATE={F(rates[i - 1])} SEED={seed * 1000 + (ulong)i}");
         }
         s.AppendLine();
         if (cells)

@@ -48,8 +48,9 @@ public sealed class MiloNetworkResult
 /// otherwise its state is at rest (the memristor sees less than its threshold). Threshold crossings are
 /// located like the transient does it: the step is redone so it ends within <see cref="EventTolerance"/>
 /// after the earliest crossing. In recall mode (TEs at their read voltages), the source currents of
-/// cells whose gate sits on its flat top are read from per-cell cubic Hermite tables of the exact
-/// solution over the membrane range (<see cref="UseReadTables"/>).
+/// cells whose gate sits on its flat top are summed per membrane as Chebyshev series fitted to the
+/// exact solution over the membrane range (<see cref="UseReadTables"/>), so a step costs one series per
+/// membrane instead of two cell solves per open row.
 /// </summary>
 public sealed class MiloNetworkLevel
 {
@@ -180,7 +181,7 @@ public sealed class MiloNetworkLevel
         set { foreach (var s in _series) s.MaxStateStep = value; }
     }
 
-    /// <summary>In recall mode, read open cells' source currents from tables of the exact solution.</summary>
+    /// <summary>In recall mode, read open cells' source currents from series fitted to the exact solution.</summary>
     public bool UseReadTables { get; set; } = true;
 
     /// <summary>State x of the excitatory (or inhibitory) device of synapse i → j (0-based neurons).</summary>
@@ -196,7 +197,7 @@ public sealed class MiloNetworkLevel
         int k = _cellIndex[2 * (i * _n + j) + (excitatory ? 0 : 1)];
         if (k < 0) throw new ArgumentException($"no synapse {i + 1} -> {j + 1}");
         _x[k] = Math.Clamp(x, 0, 1);
-        _tables = null;
+        _read = null;
     }
 
     /// <summary>Replaces the input spike times of neuron <paramref name="neuron"/> (0-based); the pulse shape stays.</summary>
@@ -220,47 +221,100 @@ public sealed class MiloNetworkLevel
 
     // ------------------------------------------------------------------ read tables (recall)
 
-    private const double TableLow = -0.3, TableHigh = 0.1, TableStep = 2e-3;
-    private double[]? _tables;   // per cell: value and conductance at each grid point
-    private int _tablePoints;
-    private double _tableGate = double.NaN;
+    /// <summary>Membrane range of the read polynomials, V, and their degree.</summary>
+    private const double ReadLow = -0.35, ReadHigh = 0.15;
+    private const int ReadDegree = 12;
+    private double[]? _read;     // per ordered pair (i, j): Chebyshev coefficients of both cells' source current at the open gate
+    private double[]? _readSlope; // and of its derivative
+    private double _readGate = double.NaN;
 
-    private void BuildTables(double gateOn)
+    /// <summary>
+    /// Fits, for every ordered pair (i, j), the sum of the source currents of its excitatory and inhibitory
+    /// cells into membrane j, with the gate on its flat top and the TEs at their read voltages, as a
+    /// Chebyshev series in v_j over [ReadLow, ReadHigh] (interpolation at the Chebyshev nodes of the exact
+    /// solution). The function is analytic there (the transistor stays in triode), so degree 12 reproduces
+    /// it to rounding (checked by a test).
+    /// </summary>
+    private void BuildReadModel(double gateOn)
     {
-        _tablePoints = (int)Math.Round((TableHigh - TableLow) / TableStep) + 1;
-        var t = new double[_x.Length * _tablePoints * 2];
-        Parallel.For(0, _x.Length, k =>
+        int n = _n, d = ReadDegree, points = d + 1;
+        var coef = new double[n * n * points];
+        var slope = new double[n * n * points];
+        double mid = 0.5 * (ReadHigh + ReadLow), half = 0.5 * (ReadHigh - ReadLow);
+        Parallel.For(0, n, i =>
         {
-            var cs = _series[_seriesOf[k]];
-            double vte = _isExc[k] ? _excRead : _inhRead, vm = vte;
-            for (int q = 0; q < _tablePoints; q++)
+            var f = new double[points];
+            for (int j = 0; j < n; j++)
             {
-                double v = TableLow + q * TableStep;
-                var op = cs.Solve(vte, gateOn, v, _vbb, _x[k], ref vm);
-                t[2 * (k * _tablePoints + q)] = op.SourceCurrent;
-                t[2 * (k * _tablePoints + q) + 1] = op.SourceConductance;
+                if (i == j) continue;
+                Array.Clear(f);
+                for (int e = 0; e < 2; e++)
+                {
+                    int k = _cellIndex[2 * (i * n + j) + e];
+                    if (k < 0) continue;
+                    var cs = _series[_seriesOf[k]];
+                    double vte = _isExc[k] ? _excRead : _inhRead, vm = vte;
+                    for (int q = 0; q < points; q++)
+                    {
+                        double v = mid + half * Math.Cos(Math.PI * (q + 0.5) / points);
+                        f[q] += cs.Solve(vte, gateOn, v, _vbb, _x[k], ref vm).SourceCurrent;
+                    }
+                }
+                int o = (i * n + j) * points;
+                for (int m = 0; m < points; m++)
+                {
+                    double sum = 0;
+                    for (int q = 0; q < points; q++) sum += f[q] * Math.Cos(Math.PI * m * (q + 0.5) / points);
+                    coef[o + m] = 2.0 / points * sum;
+                }
+                coef[o] *= 0.5;
+                // derivative series (d/dv = d/du / half): c'_{m−1} = c'_{m+1} + 2m·c_m
+                var dc = new double[points + 1];
+                for (int m = d; m >= 1; m--) dc[m - 1] = dc[m + 1] + 2 * m * coef[o + m];
+                dc[0] *= 0.5;
+                for (int m = 0; m < points; m++) slope[o + m] = dc[m] / half;
             }
         });
-        _tables = t;
-        _tableGate = gateOn;
+        _read = coef;
+        _readSlope = slope;
+        _readGate = gateOn;
     }
 
-    /// <summary>Cubic Hermite interpolation of cell k's read table: source current and conductance at v.</summary>
-    private bool ReadTable(int k, double v, out double current, out double conductance)
+    /// <summary>Σ c_m T_m(u) by Clenshaw's recurrence, u ∈ [−1, 1].</summary>
+    private static double Clenshaw(ReadOnlySpan<double> c, double u)
     {
-        double u = (v - TableLow) / TableStep;
-        int q = (int)Math.Floor(u);
-        if (q < 0 || q >= _tablePoints - 1) { current = conductance = 0; return false; }
-        double s = u - q;
-        int o = 2 * (k * _tablePoints + q);
-        var t = _tables!;
-        double y0 = t[o], d0 = -t[o + 1] * TableStep, y1 = t[o + 2], d1 = -t[o + 3] * TableStep;
-        double s2 = s * s, s3 = s2 * s;
-        double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
-        current = h00 * y0 + h10 * d0 + h01 * y1 + h11 * d1;
-        double dy = (6 * s2 - 6 * s) * y0 + (3 * s2 - 4 * s + 1) * d0 + (-6 * s2 + 6 * s) * y1 + (3 * s2 - 2 * s) * d1;
-        conductance = -dy / TableStep;
-        return true;
+        double b1 = 0, b2 = 0, u2 = 2 * u;
+        for (int m = c.Length - 1; m >= 1; m--)
+        {
+            double b0 = c[m] + u2 * b1 - b2;
+            b2 = b1;
+            b1 = b0;
+        }
+        return c[0] + u * b1 - b2;
+    }
+
+    /// <summary>The read model's current of pair i → j at membrane voltage v (for tests).</summary>
+    public double ReadModelCurrent(int i, int j, double v)
+    {
+        double gateOn = _gateOff + _gate.Amplitude;
+        if (_read is null || _readGate != gateOn) BuildReadModel(gateOn);
+        int points = ReadDegree + 1;
+        double u = (v - 0.5 * (ReadHigh + ReadLow)) / (0.5 * (ReadHigh - ReadLow));
+        return Clenshaw(_read.AsSpan((i * _n + j) * points, points), u);
+    }
+
+    /// <summary>The exact current of pair i → j at membrane voltage v with the gate on and the TEs at read (for tests).</summary>
+    public double ExactReadCurrent(int i, int j, double v)
+    {
+        double gateOn = _gateOff + _gate.Amplitude, sum = 0;
+        for (int e = 0; e < 2; e++)
+        {
+            int k = _cellIndex[2 * (i * _n + j) + e];
+            if (k < 0) continue;
+            double vte = _isExc[k] ? _excRead : _inhRead, vm = vte;
+            sum += _series[_seriesOf[k]].Solve(vte, gateOn, v, _vbb, _x[k], ref vm).SourceCurrent;
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ run
@@ -279,7 +333,7 @@ public sealed class MiloNetworkLevel
         var result = new MiloNetworkResult(n);
         var r = new RunState(this, n, m, recall, result);
         double gateOn = _gateOff + _gate.Amplitude;
-        if (recall && UseReadTables && (_tables is null || _tableGate != gateOn)) BuildTables(gateOn);
+        if (recall && UseReadTables && (_read is null || _readGate != gateOn)) BuildReadModel(gateOn);
         r.UseTables = recall && UseReadTables;
         r.GateOn = gateOn;
         var snaps = (snapshots ?? []).Order().ToList();
@@ -328,6 +382,11 @@ public sealed class MiloNetworkLevel
         // open rows of the present step
         private readonly int[] _open;
         private int _openCount;
+        // recall: rows on their flat top for the whole step, and per membrane the sum of their read polynomials
+        private readonly bool[] _flat;
+        private int _flatCount;
+        private readonly double[] _sum, _sumSlope;
+        private const int Points = ReadDegree + 1;
         // tentative programming of the present step
         private readonly double[] _xTry, _energy;
         private readonly bool[] _hasTry, _aboveTry, _above;
@@ -346,6 +405,9 @@ public sealed class MiloNetworkLevel
             _stim = new int[n];
             Array.Fill(_stim, -1);
             _open = new int[n];
+            _flat = new bool[n];
+            _sum = new double[n * Points];
+            _sumSlope = new double[n * Points];
             _xTry = new double[m]; _energy = new double[m];
             _hasTry = new bool[m]; _aboveTry = new bool[m]; _above = new bool[m];
             _eventsTry = new int[m];
@@ -394,12 +456,40 @@ public sealed class MiloNetworkLevel
             return next;
         }
 
-        /// <summary>Rows whose gate is not at its off level at t0 or t1 (all others are in cut-off).</summary>
+        /// <summary>
+        /// Rows whose gate is not at its off level at t0 or t1 (all others are in cut-off); in recall with
+        /// the read model, rows on their flat top at both ends enter the membranes' polynomial sums.
+        /// </summary>
         private void OpenRows(double t0, double t1)
         {
             _openCount = 0;
             for (int i = 0; i < _n; i++)
-                if (Gate(i, t0) != _net._gateOff || Gate(i, t1) != _net._gateOff) _open[_openCount++] = i;
+            {
+                double g0 = Gate(i, t0), g1 = Gate(i, t1);
+                if (g0 != _net._gateOff || g1 != _net._gateOff) _open[_openCount++] = i;
+                if (!UseTables) continue;
+                bool flat = g0 == GateOn && g1 == GateOn;
+                if (flat != _flat[i]) SetFlat(i, flat);
+            }
+        }
+
+        private void SetFlat(int i, bool flat)
+        {
+            _flat[i] = flat;
+            _flatCount += flat ? 1 : -1;
+            double sign = flat ? 1 : -1;
+            var coef = _net._read!;
+            var slope = _net._readSlope!;
+            for (int j = 0; j < _n; j++)
+            {
+                if (j == i) continue;
+                int o = (i * _n + j) * Points, so = j * Points;
+                for (int q = 0; q < Points; q++)
+                {
+                    _sum[so + q] += sign * coef[o + q];
+                    _sumSlope[so + q] += sign * slope[o + q];
+                }
+            }
         }
 
         /// <summary>
@@ -413,10 +503,18 @@ public sealed class MiloNetworkLevel
             double f = -net._gl * (vj - net._el) + Stim(j, t);
             if (Refractory(j, t)) { f -= net._gref * (vj - net._vreset); g += net._gref; }
             int evaluated = 0, total = 0;
+            double u = (vj - 0.5 * (ReadHigh + ReadLow)) / (0.5 * (ReadHigh - ReadLow));
+            bool polynomial = UseTables && _flatCount > 0 && u >= -1 && u <= 1;
+            if (polynomial)
+            {
+                f += Clenshaw(_sum.AsSpan(j * Points, Points), u);
+                g -= Clenshaw(_sumSlope.AsSpan(j * Points, Points), u);
+                evaluated += 2 * (_flatCount - (_flat[j] ? 1 : 0));
+            }
             for (int o = 0; o < _openCount; o++)
             {
                 int i = _open[o];
-                if (i == j) continue;
+                if (i == j || (polynomial && _flat[i])) continue;
                 double vg = Gate(i, t);
                 for (int e = 0; e < 2; e++)
                 {
@@ -427,7 +525,6 @@ public sealed class MiloNetworkLevel
                     if (cs.IsOff(vte, vg, vj, net._vbb)) continue;
                     evaluated++;
                     double cur, cond;
-                    if (!(UseTables && vg == GateOn && net.ReadTable(k, vj, out cur, out cond)))
                     {
                         double vm = net._vm[k];
                         var op = cs.Solve(vte, vg, vj, net._vbb, _hasTry[k] ? _xTry[k] : net._x[k], ref vm);

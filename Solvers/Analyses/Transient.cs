@@ -86,6 +86,9 @@ public sealed class Transient
     /// <summary>Called with the time (s) when a step that was cut back to a state-triggered event (a threshold crossing) is accepted.</summary>
     public Action<double>? StateEventAccepted { get; set; }
 
+    /// <summary>Time of the last accepted point of the last run, s (TSTOP unless <see cref="RequestStop"/> ended it).</summary>
+    public double EndTime { get; private set; }
+
     /// <summary>Runs the analysis, streaming every accepted time point at or after TSTART to <paramref name="output"/>.</summary>
     /// <exception cref="SimulationException">No convergence with the smallest step, or a singular matrix; the message names the node or branch and the time.</exception>
     public void Run(ISimulationOutput output)
@@ -218,6 +221,7 @@ public sealed class Transient
             while (_scheduled.Count > 0 && _scheduled.Min <= time * (1 + 1e-12)) _scheduled.Remove(_scheduled.Min);
             if (scheduled) ScheduledEventReached?.Invoke(time, ctx);
             if (hitEvent) StateEventAccepted?.Invoke(time);
+            EndTime = time;
 
             double next = firstStep ? Math.Min(delta, tmax) : Math.Min(Math.Min(proposed, 2 * delta), tmax);
             firstStep = false;
