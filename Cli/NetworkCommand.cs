@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AnalogNN.Learning.Networks;
+using AnalogNN.Netlists.Waveforms;
 
 namespace AnalogNN.Cli;
 
@@ -48,7 +49,7 @@ internal static class NetworkCommand
                 return Program.InputError;
             }
             string netlist = MiloHopfield.Build(n, f, r.GetValue(tstop), r.GetValue(seed), recall: r.GetValue(recall), cells: !r.GetValue(pairs));
-            if (r.GetValue(output) is { } file) File.WriteAllText(file.FullName, netlist);
+            if (r.GetValue(output) is { } file) AtomicFile.WriteText(file.FullName, netlist);
             else Console.Out.Write(netlist);
             return Program.Success;
         });

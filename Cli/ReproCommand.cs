@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using AnalogNN.Cli.Plotting;
 using AnalogNN.Learning.Experiments;
+using AnalogNN.Netlists.Waveforms;
 using AnalogNN.Solvers;
 
 namespace AnalogNN.Cli;
@@ -56,7 +57,7 @@ internal static class ReproCommand
             Console.Error.WriteLine($"milo-hopfield: simulation failed: {e.Message}");
             return Program.SimulationFailed;
         }
-        File.WriteAllText(Path.Combine(dir, "exp1.cir"), result.Netlist);
+        AtomicFile.WriteText(Path.Combine(dir, "exp1.cir"), result.Netlist);
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder("time,kind,pre,post,x\n");
         var plotter = new WeightMapPlotter();
@@ -73,15 +74,15 @@ internal static class ReproCommand
             plotter.Save(m.Excitatory, $"excitatory, t = {t} s", Path.Combine(dir, $"exp1-exc-t{t}.{format}"), true);
             plotter.Save(m.Inhibitory, $"inhibitory, t = {t} s", Path.Combine(dir, $"exp1-inh-t{t}.{format}"), false);
         }
-        File.WriteAllText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
+        AtomicFile.WriteText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
         using (var logFile = new StreamWriter(Path.Combine(dir, "exp1-actions.csv"))) result.Log.WriteCsv(logFile);
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
         // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
         double cueStop = quick ? 0.5 : 1.0, recallStop = 2 * cueStop;
         var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed);
-        File.WriteAllText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
+        AtomicFile.WriteText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
         new RasterPlotter().Save(recall, $"Milo exp. 1: recall, N1-N2 cued at 150 Hz until {cueStop} s", Path.Combine(dir, $"exp1-recall-raster.{format}"));
         double RecallRate(int[] neurons, double from, double to)
         {
@@ -115,7 +116,7 @@ internal static class ReproCommand
             ["metrics"] = metrics,
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
         };
-        File.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", inv)}");
         Console.Error.WriteLine($"milo-hopfield: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s)");
         return Program.Success;

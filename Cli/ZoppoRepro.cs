@@ -36,7 +36,6 @@ internal static class ZoppoRepro
         AtomicFile.Write(Path.Combine(dir, "summary.json"), s => JsonSerializer.Serialize(s, summary, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static void WriteText(string path, string text) => AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 
     public static int Patterns(bool quick, string outRoot, string format, ulong seed)
     {
@@ -57,7 +56,7 @@ internal static class ZoppoRepro
         ExperimentPlots.Matrix(corr, LetterPatterns.Names, "Fig. 1: Pearson correlation of the patterns", Path.Combine(dir, $"fig1-correlation.{format}"));
         var corrCsv = new StringBuilder("pattern," + string.Join(",", LetterPatterns.Names) + "\n");
         for (int a = 0; a < 16; a++) corrCsv.Append(LetterPatterns.Names[a]).Append(',').AppendJoin(",", Enumerable.Range(0, 16).Select(b => corr[a, b].ToString("F4", Inv))).Append('\n');
-        WriteText(Path.Combine(dir, "fig1-correlation.csv"), corrCsv.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "fig1-correlation.csv"), corrCsv.ToString());
 
         // training jobs: every rule on the full network (Table 1, Fig. 3), RBP and EP for each K (Fig. 2)
         // K = −1 marks the non-linear-device variant of the full network
@@ -105,7 +104,7 @@ internal static class ZoppoRepro
             table.Append(Inv, $"{RuleNames[i]},{acc:F4},{paper[i]:F4},{discrete:F4},{net.Synapses.TotalPulses},{net.Synapses.TotalEnergy:G4}\n");
             Console.Error.WriteLine($"  Table 1 {rule}: accuracy {acc:F4} (paper {paper[i]:F4}){(double.IsNaN(discrete) ? "" : $", discrete recall {discrete:F4}")}");
         }
-        WriteText(Path.Combine(dir, "table1.csv"), table.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "table1.csv"), table.ToString());
         foreach (var rule in new[] { PatternRule.Rbp, PatternRule.Ep })
         {
             double acc = ZoppoPatterns.Accuracy(trained[(rule, NonLinear)], patterns, 0.1, tablePerClass, seed);
@@ -154,7 +153,7 @@ internal static class ZoppoRepro
             ExperimentPlots.Lines($"Fig. 2: {name}, accuracy against cut outer diagonals K", "K (outer diagonals cut)", "accuracy", lines,
                 Path.Combine(dir, $"fig2-{rule.ToString().ToLowerInvariant()}.{format}"), 0, 1);
         }
-        WriteText(Path.Combine(dir, "fig2.csv"), fig2.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "fig2.csv"), fig2.ToString());
 
         // Fig. 3: accuracy against epochs
         var fig3 = new StringBuilder("rule,epoch,accuracy\n");
@@ -165,7 +164,7 @@ internal static class ZoppoRepro
             foreach (var (e, a) in c) fig3.Append(Inv, $"{rule.ToString().ToLowerInvariant()},{e},{a:F4}\n");
             fig3Lines.Add(new Curve(rule == PatternRule.Ep ? "Equilibrium propagation" : "Recurrent backpropagation", c.Select(x => (double)x.Epoch).ToArray(), c.Select(x => x.Accuracy).ToArray()));
         }
-        WriteText(Path.Combine(dir, "fig3.csv"), fig3.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "fig3.csv"), fig3.ToString());
         ExperimentPlots.Lines($"Fig. 3: accuracy (p = 0.1, {curvePerClass} per class) against epochs", "epoch", "accuracy", fig3Lines, Path.Combine(dir, $"fig3-epochs.{format}"), 0, 1);
 
         metrics["epochs"] = options.Epochs;
@@ -227,7 +226,7 @@ internal static class ZoppoRepro
         if (samples > 0) metrics["training_samples_per_second"] = samples / seconds;
         var csv = new StringBuilder("epoch,train_error,test_error,seconds,pulses,energy_j\n");
         foreach (var e in exp.History) csv.Append(Inv, $"{e.Epoch},{e.TrainError:F4},{e.TestError:F4},{e.Seconds:F2},{e.Pulses},{e.Energy:G6}\n");
-        WriteText(Path.Combine(dir, "fig5.csv"), csv.ToString());
+        AtomicFile.WriteText(Path.Combine(dir, "fig5.csv"), csv.ToString());
         if (!quick)
         {
             // the same training through a strongly non-linear device (β_device = 3)

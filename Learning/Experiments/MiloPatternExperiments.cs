@@ -283,7 +283,7 @@ public static class MiloPatternExperiments
 
     /// <summary>
     /// The trained network at network level in recall mode, for many runs: the same netlist (read
-    /// voltages, no learning) with its neurons' membrane time constant set to <paramref name="tau"/>.
+    /// voltages, no learning) with its neurons' membrane time constant set to the given tau.
     /// Not thread safe: use one per thread.
     /// </summary>
     public sealed class NetworkRecall

@@ -66,6 +66,10 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="finalPath"/> atomically.</summary>
+    public static void WriteText(string finalPath, string text) =>
+        Write(finalPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+
     /// <summary>
     /// Writes a whole file atomically: <paramref name="write"/> fills a temporary file, which is
     /// published under <paramref name="finalPath"/> only if <paramref name="write"/> returns normally.
