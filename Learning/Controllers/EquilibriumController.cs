@@ -159,12 +159,3 @@ public static class HopfieldCircuitRunner
         return relax.FixedPoint ?? throw new InvalidOperationException($"the Hopfield circuit did not reach a steady state within {spec.StopPerTau} τ");
     }
 }
-
-/// <summary>An output that drops every row (controller-driven runs read what they need themselves).</summary>
-internal sealed class DiscardOutput : ISimulationOutput
-{
-    public void BeginPlot(PlotHeader header) { }
-    public void WriteRow(ReadOnlySpan<double> values) { }
-    public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
-    public void EndPlot() { }
-}

@@ -4,6 +4,7 @@ using AnalogNN.Learning.Networks;
 using AnalogNN.Learning.Synapses;
 using AnalogNN.Netlists.Simulation;
 using AnalogNN.Solvers.Analyses;
+using AnalogNN.Solvers.Output;
 
 namespace AnalogNN.Learning.Controllers;
 

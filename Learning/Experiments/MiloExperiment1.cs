@@ -122,12 +122,4 @@ public static class MiloExperiment1
         spikes.Collect(tran.System!.Behaviors, "");
         return spikes;
     }
-
-    private sealed class DiscardOutput : ISimulationOutput
-    {
-        public void BeginPlot(PlotHeader header) { }
-        public void WriteRow(ReadOnlySpan<double> values) { }
-        public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
-        public void EndPlot() { }
-    }
 }

@@ -355,11 +355,4 @@ public static class MiloPatternExperiments
         return Math.Sign(x - c);
     }
 
-    private sealed class DiscardOutput : ISimulationOutput
-    {
-        public void BeginPlot(PlotHeader header) { }
-        public void WriteRow(ReadOnlySpan<double> values) { }
-        public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
-        public void EndPlot() { }
-    }
 }

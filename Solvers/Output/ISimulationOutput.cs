@@ -44,3 +44,16 @@ public interface ISimulationOutput
     /// <summary>Ends the current plot.</summary>
     void EndPlot();
 }
+
+/// <summary>An output that drops every row, for runs whose callers read what they need themselves (controller-driven experiments).</summary>
+public sealed class DiscardOutput : ISimulationOutput
+{
+    /// <inheritdoc/>
+    public void BeginPlot(PlotHeader header) { }
+    /// <inheritdoc/>
+    public void WriteRow(ReadOnlySpan<double> values) { }
+    /// <inheritdoc/>
+    public void WriteRow(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary) { }
+    /// <inheritdoc/>
+    public void EndPlot() { }
+}
