@@ -55,7 +55,13 @@ public sealed class NewtonRaphson
         _lastFactored = new double[system.Context.Matrix.Length];
         _clampValues = new double[system.Size + 1];
         _clamped = new bool[system.Size + 1];
+        // the absolute part of each unknown's tolerance: abstol for currents, vntol for voltages and states
+        _absolute = new double[system.Size + 1];
+        for (int i = 1; i <= system.Size; i++)
+            _absolute[i] = system.Unknowns[i].Kind == UnknownKind.Current ? system.Options.AbsTol : system.Options.VnTol;
     }
+
+    private readonly double[] _absolute;
 
     /// <summary>Work counters.</summary>
     public EngineStatistics Statistics { get; } = new();
@@ -96,6 +102,7 @@ public sealed class NewtonRaphson
         var rhs = ctx.Rhs;
         var unknowns = _system.Unknowns;
         var opt = _system.Options;
+        var absolute = _absolute;
         for (int iter = 1; iter <= maxIterations; iter++)
         {
             ctx.SetInitJunction(initJunction && iter == 1);
@@ -128,8 +135,7 @@ public sealed class NewtonRaphson
                 }
                 if (converged)
                 {
-                    double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo))
-                        + (unknowns[i].Kind == UnknownKind.Current ? opt.AbsTol : opt.VnTol);
+                    double tol = opt.RelTol * Math.Max(Math.Abs(xn), Math.Abs(xo)) + absolute[i];
                     if (Math.Abs(xn - xo) > tol) { converged = false; ProblemUnknown = i; }
                 }
             }
