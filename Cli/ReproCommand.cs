@@ -10,53 +10,95 @@ using AnalogNN.Solvers;
 namespace AnalogNN.Cli;
 
 /// <summary>
-/// <c>analognn repro ID [--quick] [-o OUTDIR]</c> (SPEC section 2): runs a reproduction and writes
-/// <c>OUTDIR/ID/summary.json</c> plus its figures. Implemented: <c>milo-hopfield</c> (experiment 1
-/// only: 4-neuron attractor learning), <c>zoppo-patterns</c> and <c>zoppo-mnist5</c> (<see cref="ZoppoRepro"/>).
+/// <c>analognn repro ID [--quick] [-o OUTDIR] [--seed K] [--experiments 1,2,3,4]</c> (SPEC section 2):
+/// runs a reproduction and writes <c>OUTDIR/ID/summary.json</c> plus its figures. Implemented:
+/// <c>milo-hopfield</c>: experiment 1 (4 neurons, Fig. 3), 2 (64 neurons, 'X' then 'C', Fig. 4),
+/// 3 (recall from partial cues, Fig. 5) and 4 (error correction, Fig. 6); 3 and 4 need 2's training;
+/// <c>zoppo-patterns</c> and <c>zoppo-mnist5</c> (<see cref="ZoppoRepro"/>).
 /// </summary>
 internal static class ReproCommand
 {
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "reproduction: milo-hopfield, zoppo-patterns, zoppo-mnist5" };
+        var id = new Argument<string>("id") { Description = "reproduction: milo-hopfield, zoppo-patterns or zoppo-mnist5" };
         id.AcceptOnlyFromAmong("milo-hopfield", "zoppo-patterns", "zoppo-mnist5");
         var quick = new Option<bool>("--quick") { Description = "reduced run (shorter circuit time)" };
         var outDir = new Option<DirectoryInfo?>("--output", "-o") { Description = "output folder (default: current folder)" };
         var plotFormat = new Option<string>("--plot-format") { Description = "png (default), svg or pdf", DefaultValueFactory = _ => "png" };
         plotFormat.AcceptOnlyFromAmong("svg", "png", "pdf");
         var seed = new Option<ulong>("--seed") { Description = "seed of the Poisson inputs (default 1)", DefaultValueFactory = _ => 1UL };
+        var experiments = new Option<string>("--experiments") { Description = "which experiments, comma separated (default 1,2,3,4; 3 and 4 include 2)", DefaultValueFactory = _ => "1,2,3,4" };
         var data = new Option<string?>("--data") { Description = "MNIST folder (default: ANALOGNN_DATA, then ../shared/data/mnist next to the repository)" };
-        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat, seed, data };
+        var command = new Command("repro", "Run a reproduction of a source document's experiment") { id, quick, outDir, plotFormat, seed, experiments, data };
         command.SetAction(r =>
         {
             string root = r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory();
-            return r.GetValue(id) switch
+            switch (r.GetValue(id))
             {
-                "zoppo-patterns" => ZoppoRepro.Patterns(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed)),
-                "zoppo-mnist5" => ZoppoRepro.Mnist(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed), r.GetValue(data)),
-                _ => MiloHopfield(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed)),
-            };
+                case "zoppo-patterns": return ZoppoRepro.Patterns(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed));
+                case "zoppo-mnist5": return ZoppoRepro.Mnist(r.GetValue(quick), root, r.GetValue(plotFormat)!, r.GetValue(seed), r.GetValue(data));
+            }
+            var set = new HashSet<int>();
+            foreach (string part in r.GetValue(experiments)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!int.TryParse(part, out int k) || k < 1 || k > 4)
+                {
+                    Console.Error.WriteLine($"analognn repro: error: --experiments takes numbers 1 to 4 (got '{part}')");
+                    return Program.InputError;
+                }
+                set.Add(k);
+            }
+            return MiloHopfield(r.GetValue(quick), r.GetValue(outDir)?.FullName ?? Directory.GetCurrentDirectory(), r.GetValue(plotFormat)!, r.GetValue(seed), set);
         });
         return command;
     }
 
-    private static int MiloHopfield(bool quick, string outRoot, string format, ulong seed)
+    private static int MiloHopfield(bool quick, string outRoot, string format, ulong seed, HashSet<int> experiments)
     {
         string dir = Path.Combine(outRoot, "milo-hopfield");
         Directory.CreateDirectory(dir);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        double stop = quick ? 1.0 : 2.0;
-        MiloTrainingResult result;
+        var metrics = new SortedDictionary<string, double>();
+        var levels = new StringBuilder();
         try
         {
-            Console.Error.WriteLine($"milo-hopfield: experiment 1, 4 neurons, N1-N3 at 200 Hz, {stop} s of circuit time");
-            result = MiloExperiment1.Train(stop, seed);
+            if (experiments.Contains(1)) Experiment1(quick, dir, format, seed, metrics, levels);
+            if (experiments.Overlaps([2, 3, 4]))
+            {
+                var repro = new MiloRepro(dir, format, quick, seed, metrics, levels);
+                var trained = repro.Experiment2();
+                if (experiments.Contains(3)) repro.Experiment3(trained);
+                if (experiments.Contains(4)) repro.Experiment4(trained);
+            }
         }
         catch (SimulationException e)
         {
             Console.Error.WriteLine($"milo-hopfield: simulation failed: {e.Message}");
             return Program.SimulationFailed;
         }
+        var summary = new Dictionary<string, object>
+        {
+            ["id"] = "milo-hopfield",
+            ["quick"] = quick,
+            ["metrics"] = metrics,
+            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        };
+        AtomicFile.WriteText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(Path.Combine(dir, "levels.txt"), levels.ToString());
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", inv)}");
+        Console.Error.Write(levels.ToString());
+        Console.Error.WriteLine($"milo-hopfield: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return Program.Success;
+    }
+
+    /// <summary>Experiment 1 (Fig. 3): 4 neurons, N1–N3 trained at 200 Hz, then recall from N1, N2; circuit level.</summary>
+    private static void Experiment1(bool quick, string dir, string format, ulong seed, SortedDictionary<string, double> metrics, StringBuilder levels)
+    {
+        double stop = quick ? 1.0 : 2.0;
+        Console.Error.WriteLine($"milo-hopfield: experiment 1, 4 neurons, N1-N3 at 200 Hz, {stop} s of circuit time");
+        var result = MiloExperiment1.Train(stop, seed);
+        levels.AppendLine(CultureInfo.InvariantCulture, $"experiment 1 (4 neurons, Fig. 3): circuit level, {stop} s training and {stop} s recall");
         AtomicFile.WriteText(Path.Combine(dir, "exp1.cir"), result.Netlist);
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder("time,kind,pre,post,x\n");
@@ -92,7 +134,7 @@ internal static class ReproCommand
 
         double q = stop / 4;
         int[] pool = result.Attractor;
-        var metrics = new SortedDictionary<string, double>
+        var exp1 = new SortedDictionary<string, double>
         {
             ["exp1.exc_x_attractor_final"] = result.MeanState(result.Maps.Count - 1, true, true),
             ["exp1.exc_x_other_final"] = result.MeanState(result.Maps.Count - 1, true, false),
@@ -109,16 +151,6 @@ internal static class ReproCommand
             ["exp1.circuit_seconds"] = stop,
             ["exp1.time_points"] = result.TimePoints,
         };
-        var summary = new Dictionary<string, object>
-        {
-            ["id"] = "milo-hopfield",
-            ["quick"] = quick,
-            ["metrics"] = metrics,
-            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
-        };
-        AtomicFile.WriteText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
-        foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", inv)}");
-        Console.Error.WriteLine($"milo-hopfield: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s)");
-        return Program.Success;
+        foreach (var (k, v) in exp1) metrics[k] = v;
     }
 }

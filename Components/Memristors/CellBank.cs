@@ -128,6 +128,8 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     {
         public int Te, G, S, B, Row, Key, Kernel, Channel;
         public bool Latent, CanRest;
+        /// <summary>The last evaluation was a transient one with the state at rest (its equations do not depend on time).</summary>
+        public bool AtRest;
         public double Up, Down;
         /// <summary>x at ages 0…3, dx/dt at ages 0, 1; the internal node voltage.</summary>
         public double X0, X1, X2, X3, D0, D1, Vm;
@@ -434,6 +436,16 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         bool flat = transient && x1 == x2 && x2 == c.X3 && d1 == 0;
         double a0 = context.Ag0;
         double dte = vte - c.VTe, dgv = vg - c.VG, dsv = vs - c.VS, dbv = vb - c.VB;
+        if (transient && flat && c.AtRest && Math.Abs(dte) <= Unmoved && Math.Abs(dgv) <= Unmoved && Math.Abs(dsv) <= Unmoved && Math.Abs(dbv) <= Unmoved
+            && Math.Abs(c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv) <= 0.25 * context.Options.VnTol)
+        {
+            // the terminals have not moved since the last evaluation (and its internal node would move by less
+            // than a quarter of vntol) and the cell's equations do not depend on time while its state is at
+            // rest: that evaluation is this one (to (∂G/∂v)·ΔV² < 1e-13 A)
+            Bypassed++;
+            Stamp(k, context, c);
+            return;
+        }
         double vm = c.Vm + c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv;
         double x;
         if (!transient) x = _array[k].X[0];
@@ -445,7 +457,7 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
 
         double im = 0, gv = 0, gx = 0, ids = 0, dd = 0, dg = 0, ds = 0, db = 0, gbd = 0, fv = 0;
         double j11 = 1, j12 = 0, j21 = 0, j22 = 1, dvm = 0, dx = 0, dxdt = 0;
-        bool coupled = false;
+        bool coupled = false, rest = false;
         int iterations = 0;
         for (int it = 0; it < MaxLocalIterations; it++)
         {
@@ -480,6 +492,7 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             {
                 // at rest: x stays exactly at its last value (no round-off drift)
                 f2 = 0; j21 = 0; j22 = 1; fv = 0; dxdt = 0;
+                rest = true;
             }
             else
             {
@@ -536,15 +549,28 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         c.XTe = sxte; c.XG = sxg; c.XS = sxs; c.XB = sxb;
         c.TTe = tte; c.TG = tg; c.TS = ts; c.TB = tb; c.ITe = ite;
         c.STe = ste; c.SG = sg; c.SS = ss; c.SB = sb; c.ISrc = isr;
-        double ieqT = ite - (tte * vte + tg * vg + ts * vs + tb * vb);
-        double ieqS = isr - (ste * vte + sg * vg + ss * vs + sb * vb);
+        c.AtRest = transient && rest && Math.Abs(dvm) <= 1e-6 && dx == 0;
+        Stamp(k, context, c);
+    }
+
+    /// <summary>Largest terminal move (V) for which the last evaluation of a cell at rest is reused.</summary>
+    private const double Unmoved = 1e-5;
+
+    /// <summary>Cell evaluations skipped because nothing had moved (<see cref="Unmoved"/>).</summary>
+    public long Bypassed;
+
+    /// <summary>Stamps cell k's condensed linearisation (the last evaluation).</summary>
+    private void Stamp(int k, LoadContext context, in Cell c)
+    {
+        double ieqT = c.ITe - (c.TTe * c.VTe + c.TG * c.VG + c.TS * c.VS + c.TB * c.VB);
+        double ieqS = c.ISrc - (c.STe * c.VTe + c.SG * c.VG + c.SS * c.VS + c.SB * c.VB);
         var a = context.Matrix;
         var rhs = context.Rhs;
         int o = 12 * k;
         var sl = _slots;
-        a[sl[o]] += tte; a[sl[o + 1]] += tg; a[sl[o + 2]] += ts; a[sl[o + 3]] += tb;
-        a[sl[o + 4]] += ste; a[sl[o + 5]] += sg; a[sl[o + 6]] += ss; a[sl[o + 7]] += sb;
-        a[sl[o + 8]] -= tte + ste; a[sl[o + 9]] -= tg + sg; a[sl[o + 10]] -= ts + ss; a[sl[o + 11]] -= tb + sb;
+        a[sl[o]] += c.TTe; a[sl[o + 1]] += c.TG; a[sl[o + 2]] += c.TS; a[sl[o + 3]] += c.TB;
+        a[sl[o + 4]] += c.STe; a[sl[o + 5]] += c.SG; a[sl[o + 6]] += c.SS; a[sl[o + 7]] += c.SB;
+        a[sl[o + 8]] -= c.TTe + c.STe; a[sl[o + 9]] -= c.TG + c.SG; a[sl[o + 10]] -= c.TS + c.SS; a[sl[o + 11]] -= c.TB + c.SB;
         rhs[c.Te] -= ieqT;
         rhs[c.S] -= ieqS;
         rhs[c.B] += ieqT + ieqS;
@@ -602,6 +628,12 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         {
             int k = _active[i];
             ref var c = ref _c[k];
+            if (!start && c.AtRest && Flat(c) && !_above[k])
+            {
+                // nothing moves: x, its history and the accepted state stay; only the row may have closed
+                if (_aggregating && c.CanRest && _rowOff[c.Row]) Deactivate(k);
+                continue;
+            }
             Predict(c, sol, out double vm, out double x, out double ite);
             _array[k].LastX[0] = x;
             if (!double.IsNaN(_watch[k])) Count(k, sol[c.Te] - vm, ite, dt);

@@ -151,6 +151,10 @@ public static class MiloPatternExperiments
         string netlist = MiloHopfield.Build(N, rates, stop, seed, p, windows: windows);
         var job = NetlistJob.FromText(netlist, "milo64.cir");
         var tran = new Transient(job.CircuitOf(0), new TransientSpec(1e-4, stop, 0, 1e-4, UseIc: true)) { Saves = ["v(m1)"] };
+        // callbacks before the host: it wraps the ones already set
+        double setup = 0;
+        tran.Started = _ => setup = clock.Elapsed.TotalSeconds;
+        if (progress is not null) tran.TimePointAccepted = t => progress(t / stop);
         var host = new ControllerHost(tran, seed);
         var devices = Devices();
         var snapshots = new SnapshotController(devices, SampleTimes(stop, every).ToList());
@@ -159,9 +163,6 @@ public static class MiloPatternExperiments
             for (int j = 1; j <= N; j++)
                 if (i != j) { terminals.Add(MiloHopfield.Terminals(i, j, true, p)); terminals.Add(MiloHopfield.Terminals(i, j, false, p)); }
         host.Add(snapshots).Add(new ProgrammingMonitor(terminals));
-        double setup = 0;
-        tran.Started = _ => setup = clock.Elapsed.TotalSeconds;
-        if (progress is not null) tran.TimePointAccepted = t => progress(t / stop);
         host.Run(new DiscardOutput());
         var s = tran.Statistics!;
         double F(long ticks) => ticks / (double)Stopwatch.Frequency;

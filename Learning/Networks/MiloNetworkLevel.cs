@@ -344,8 +344,7 @@ public sealed class MiloNetworkLevel
         {
             double next = Math.Min(stop, r.NextCorner(r.Time + MaxStep));
             if (nextSnap < snaps.Count) next = Math.Min(next, snaps[nextSnap]);
-            double h = next - r.Time;
-            if (h <= 1e-15) { r.Time = next; continue; }
+            double h = Math.Max(next - r.Time, 1e-15);
             // a step, cut back to the earliest threshold crossing
             while (true)
             {
@@ -451,7 +450,8 @@ public sealed class MiloNetworkLevel
                 var times = _net._stimTimes[j];
                 int q = _stim[j];
                 if (q >= 0) next = Math.Min(next, _net._stimPulse[j].NextCorner(times[q], t));
-                if (q + 1 < times.Length) next = Math.Min(next, times[q + 1]);
+                // an input spike within 1e-15 s of the present point is taken as reached (its pulse starts with the next step)
+                if (q + 1 < times.Length && times[q + 1] > t + 1e-15) next = Math.Min(next, times[q + 1]);
             }
             return next;
         }

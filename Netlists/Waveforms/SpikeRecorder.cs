@@ -32,6 +32,13 @@ public sealed class SpikeRecorder
         _spikes.AddRange(batch);
     }
 
+    /// <summary>Adds spikes from elsewhere (a network-level run): <paramref name="times"/> of <paramref name="source"/>, kept in time order.</summary>
+    public void Add(string source, IEnumerable<double> times, string run = "")
+    {
+        foreach (double t in times) _spikes.Add(new SpikeEvent(source.ToLowerInvariant(), t, run));
+        _spikes.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : string.CompareOrdinal(a.Source, b.Source));
+    }
+
     /// <summary>Distinct sources in order of first appearance.</summary>
     public IReadOnlyList<string> Sources => _spikes.Select(s => s.Source).Distinct().ToArray();
 

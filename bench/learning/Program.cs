@@ -218,8 +218,8 @@ foreach (var b in tran.System!.Loaders)
         }
         var t = b.GetType();
         int active = (int)t.GetProperty("ActiveCount")!.GetValue(b)!;
-        long ev = (long)t.GetField("Evaluations")!.GetValue(b)!, li = (long)t.GetField("LocalIterations")!.GetValue(b)!;
-        Console.WriteLine($"bank: active at the end {active}, evaluations {ev} ({(double)ev / s.Iterations:F0} per iteration), local iterations per evaluation {(double)li / ev:F2}");
+        long ev = (long)t.GetField("Evaluations")!.GetValue(b)!, li = (long)t.GetField("LocalIterations")!.GetValue(b)!, by = (long)t.GetField("Bypassed")!.GetValue(b)!;
+        Console.WriteLine($"bank: active at the end {active}, evaluations {ev} ({(double)ev / s.Iterations:F0} per iteration), local iterations per evaluation {(double)li / ev:F2}, reused {by} ({(double)by / s.Iterations:F0} per iteration)");
     }
 Console.WriteLine($"spikes: {tran.System!.Behaviors.OfType<AnalogNN.Circuit.ISpikeEmitter>().Where(e => e.Source.StartsWith('n')).Sum(e => e.SpikeTimes.Count)}");
 
