@@ -96,8 +96,22 @@ public static class MiloPatternExperiments
 
     // ------------------------------------------------------------------ experiment 2: training
 
-    /// <summary>Pause between the two patterns (no input), s.</summary>
-    public static double Gap { get; set; } = 0;
+    /// <summary>
+    /// Device, neuron and drive parameters of the 64-neuron network: those of <see cref="MiloParameters"/>
+    /// with ten times weaker synapses (GON 10 µS, GOFF 0.1 µS: a trained synapse moves the post-synaptic
+    /// membrane by about a fifth of the threshold per pre-synaptic spike, so recall needs several cue
+    /// neurons and takes tens of milliseconds) and sub-threshold inputs (40 µA × 1 ms ≈ 16 mV against
+    /// the 20 mV threshold: a neuron fires on temporally summed input spikes). docs/learning.md gives the
+    /// exploration behind these values.
+    /// </summary>
+    public static MiloParameters Parameters { get; } = new() { Gon = 1e-5, Goff = 1e-7, StimAmplitude = 40e-6 };
+
+    /// <summary>
+    /// Pause between 'X' and 'C' during training, s: longer than a gate pulse, so that the last 'X'
+    /// spikes do not overlap the first 'C' top-electrode pulses (without it X → C synapses were
+    /// potentiated at the switch and every mixed cue leaned to 'C').
+    /// </summary>
+    public const double Gap = 0.02;
 
     private static (double[] Rates, (double, double)[] Windows) Patterns(double phase)
     {
@@ -146,6 +160,7 @@ public static class MiloPatternExperiments
     public static MiloPatternTraining TrainCircuit(double phase, ulong seed = 1, MiloParameters? p = null, double every = 0.05, Action<double>? progress = null)
     {
         var clock = Stopwatch.StartNew();
+        p ??= Parameters;
         double stop = 2 * phase;
         var (rates, windows) = Patterns(phase);
         string netlist = MiloHopfield.Build(N, rates, stop, seed, p, windows: windows);
@@ -184,6 +199,7 @@ public static class MiloPatternExperiments
     public static MiloPatternTraining TrainNetwork(double phase, ulong seed = 1, MiloParameters? p = null, double every = 0.05)
     {
         var clock = Stopwatch.StartNew();
+        p ??= Parameters;
         double stop = 2 * phase;
         var (rates, windows) = Patterns(phase);
         string netlist = MiloHopfield.Build(N, rates, stop, seed, p, windows: windows);
@@ -250,6 +266,7 @@ public static class MiloPatternExperiments
         ulong seed, MiloParameters? p = null, double after = 0.02)
     {
         var clock = Stopwatch.StartNew();
+        p ??= Parameters;
         var rates = new double[N];
         foreach (int k in cue) rates[k] = Rate;
         string netlist = MiloHopfield.Build(N, rates, window, seed, p, recall: true, x0: InitialStates(exc, inh));
@@ -295,7 +312,7 @@ public static class MiloPatternExperiments
         /// <summary>Builds the network (about a second for 64 neurons) with the trained states.</summary>
         public NetworkRecall(double[,] exc, double[,] inh, MiloParameters? p = null, double? tau = null)
         {
-            _p = (p ?? new MiloParameters()) with { };
+            _p = p ?? Parameters;
             if (tau is { } t) _p = _p with { Tau = t };
             string netlist = MiloHopfield.Build(N, new double[N], 1, 1, _p, recall: true, x0: InitialStates(exc, inh));
             _net = MiloNetworkLevel.FromCircuit(NetlistJob.FromText(netlist, "milo64-recall.cir").CircuitOf(0), 1);

@@ -44,14 +44,13 @@ if (args.Contains("--explore"))
 {
     // network-level training 'X' then 'C' (tstop each), then recall and competition at network level
     var ew = Stopwatch.StartNew();
-    if (args.FirstOrDefault(a => a.StartsWith("gap:")) is { } g) AnalogNN.Learning.Experiments.MiloPatternExperiments.Gap = double.Parse(g[4..], System.Globalization.CultureInfo.InvariantCulture);
-    var mpx = new MiloParameters();
+    var mpx = AnalogNN.Learning.Experiments.MiloPatternExperiments.Parameters with { };
     foreach (var a in args.Where(a => a.Contains('=')))
     {
         var kv = a.Split('=');
         typeof(MiloParameters).GetProperty(kv[0])!.SetValue(mpx, double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
     }
-    string cache = $"/tmp/m/trained-{tstop}-{string.Join("_", args.Where(a => a.Contains('=')))}.bin";
+    string cache = Path.Combine(Path.GetTempPath(), $"milo-trained-{tstop}-{string.Join("_", args.Where(a => a.Contains('=')))}.bin");
     AnalogNN.Learning.Experiments.MiloPatternTraining tr;
     if (File.Exists(cache))
     {
