@@ -24,7 +24,8 @@ public static class Program
                 ReproCommand.Create(),
                 BenchCommand.Create(),
             };
-            return root.Parse(NgspiceStyle(args)).Invoke();
+            // the library's own handler would print a stack trace; ours below prints one line
+            return root.Parse(NgspiceStyle(args)).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {

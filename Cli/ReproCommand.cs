@@ -80,7 +80,7 @@ internal static class ReproCommand
         {
             ["id"] = "milo-hopfield",
             ["quick"] = quick,
-            ["metrics"] = metrics,
+            ["metrics"] = FiniteOrNull(metrics),
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
         };
         AtomicFile.WriteText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
@@ -91,6 +91,10 @@ internal static class ReproCommand
         Console.Error.WriteLine($"milo-hopfield: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s)");
         return Program.Success;
     }
+
+    /// <summary>The metrics for JSON: a value that is not a finite number (no run completed) becomes null.</summary>
+    internal static SortedDictionary<string, double?> FiniteOrNull(SortedDictionary<string, double> metrics) =>
+        new(metrics.ToDictionary(kv => kv.Key, kv => double.IsFinite(kv.Value) ? kv.Value : (double?)null));
 
     /// <summary>Experiment 1 (Fig. 3): 4 neurons, N1–N3 trained at 200 Hz, then recall from N1, N2; circuit level.</summary>
     private static void Experiment1(bool quick, string dir, string format, ulong seed, SortedDictionary<string, double> metrics, StringBuilder levels)

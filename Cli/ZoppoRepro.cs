@@ -29,7 +29,7 @@ internal static class ZoppoRepro
             ["id"] = id,
             ["quick"] = quick,
             ["level"] = "network",
-            ["metrics"] = metrics,
+            ["metrics"] = ReproCommand.FiniteOrNull(metrics),
             ["seconds"] = Math.Round(seconds, 3),
             ["notes"] = notes,
         };
