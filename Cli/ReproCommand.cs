@@ -76,14 +76,7 @@ internal static class ReproCommand
             Console.Error.WriteLine($"milo-hopfield: simulation failed: {e.Message}");
             return Program.SimulationFailed;
         }
-        var summary = new Dictionary<string, object>
-        {
-            ["id"] = "milo-hopfield",
-            ["quick"] = quick,
-            ["metrics"] = FiniteOrNull(metrics),
-            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
-        };
-        AtomicFile.WriteText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        WriteSummary(dir, "milo-hopfield", quick, metrics, clock.Elapsed.TotalSeconds, "circuit and network (levels.txt says which experiment ran at which)", levels.ToString());
         AtomicFile.WriteText(Path.Combine(dir, "levels.txt"), levels.ToString());
         var inv = CultureInfo.InvariantCulture;
         foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", inv)}");
@@ -92,9 +85,26 @@ internal static class ReproCommand
         return Program.Success;
     }
 
-    /// <summary>The metrics for JSON: a value that is not a finite number (no run completed) becomes null.</summary>
-    internal static SortedDictionary<string, double?> FiniteOrNull(SortedDictionary<string, double> metrics) =>
-        new(metrics.ToDictionary(kv => kv.Key, kv => double.IsFinite(kv.Value) ? kv.Value : (double?)null));
+    /// <summary>
+    /// Writes OUT/ID/summary.json atomically (SPEC section 2, plus the fidelity level and notes). Metrics
+    /// that are not finite numbers (a mean over runs none of which completed) are left out of
+    /// <c>metrics</c> and named in <c>undefined_metrics</c>.
+    /// </summary>
+    internal static void WriteSummary(string dir, string id, bool quick, SortedDictionary<string, double> metrics, double seconds, string level, string notes)
+    {
+        var summary = new Dictionary<string, object>
+        {
+            ["id"] = id,
+            ["quick"] = quick,
+            ["level"] = level,
+            ["metrics"] = new SortedDictionary<string, double>(metrics.Where(kv => double.IsFinite(kv.Value)).ToDictionary()),
+            ["seconds"] = Math.Round(seconds, 3),
+            ["notes"] = notes,
+        };
+        var undefined = metrics.Where(kv => !double.IsFinite(kv.Value)).Select(kv => kv.Key).ToArray();
+        if (undefined.Length > 0) summary["undefined_metrics"] = undefined;
+        AtomicFile.Write(Path.Combine(dir, "summary.json"), s => JsonSerializer.Serialize(s, summary, new JsonSerializerOptions { WriteIndented = true }));
+    }
 
     /// <summary>Experiment 1 (Fig. 3): 4 neurons, N1–N3 trained at 200 Hz, then recall from N1, N2; circuit level.</summary>
     private static void Experiment1(bool quick, string dir, string format, ulong seed, SortedDictionary<string, double> metrics, StringBuilder levels)

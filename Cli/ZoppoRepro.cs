@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using AnalogNN.Cli.Plotting;
 using AnalogNN.Components.Memristors;
 using AnalogNN.Learning.Datasets;
@@ -20,22 +19,6 @@ internal static class ZoppoRepro
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly string[] RuleNames = ["hebbian", "storkey", "rbp", "ep"];
-
-    /// <summary>Writes OUT/ID/summary.json atomically (SPEC section 2, plus the fidelity level used).</summary>
-    internal static void WriteSummary(string dir, string id, bool quick, SortedDictionary<string, double> metrics, double seconds, string notes)
-    {
-        var summary = new Dictionary<string, object>
-        {
-            ["id"] = id,
-            ["quick"] = quick,
-            ["level"] = "network",
-            ["metrics"] = ReproCommand.FiniteOrNull(metrics),
-            ["seconds"] = Math.Round(seconds, 3),
-            ["notes"] = notes,
-        };
-        AtomicFile.Write(Path.Combine(dir, "summary.json"), s => JsonSerializer.Serialize(s, summary, new JsonSerializerOptions { WriteIndented = true }));
-    }
-
 
     public static int Patterns(bool quick, string outRoot, string format, ulong seed)
     {
@@ -171,7 +154,7 @@ internal static class ZoppoRepro
         metrics["test_images_per_class"] = tablePerClass;
         string notes = $"network level (DenseHopfield, Eq. 13 for EP/Hebbian/Storkey, Eq. 3 for RBP); training inputs corrupted afresh with p = {options.TrainNoise}; " +
                        $"fixed {options.Epochs} epochs; Fig. 2 with {figPerClass} images per class; device LEVEL=PULSE beta = {options.Synapses.DeviceBeta}, {options.Synapses.Levels} levels";
-        WriteSummary(dir, "zoppo-patterns", quick, metrics, clock.Elapsed.TotalSeconds, notes);
+        ReproCommand.WriteSummary(dir, "zoppo-patterns", quick, metrics, clock.Elapsed.TotalSeconds, "network", notes);
         Console.Error.WriteLine($"zoppo-patterns: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s, network level)");
         return Program.Success;
     }
@@ -247,7 +230,7 @@ internal static class ZoppoRepro
             Path.Combine(dir, $"fig5-error.{format}"), 0);
         string notes = $"network level (LayeredHopfield, Eq. 21); {exp.Topology}, no biases, Glorot initial weights; relaxation to {options.Network.VnTol} within {options.Network.MaxIterations} iterations from 0; " +
                        $"device LEVEL=PULSE beta = {options.Synapses.DeviceBeta}, {options.Synapses.Levels} levels; checkpoint {Path.GetFileName(checkpoint)}";
-        WriteSummary(dir, "zoppo-mnist5", quick, metrics, clock.Elapsed.TotalSeconds, notes);
+        ReproCommand.WriteSummary(dir, "zoppo-mnist5", quick, metrics, clock.Elapsed.TotalSeconds, "network", notes);
         foreach (var (k, v) in metrics) Console.Error.WriteLine($"  {k} = {v.ToString("G4", Inv)}");
         Console.Error.WriteLine($"zoppo-mnist5: wrote {dir} ({clock.Elapsed.TotalSeconds:F1} s, network level)");
         return Program.Success;
