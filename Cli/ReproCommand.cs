@@ -132,7 +132,11 @@ internal static class ReproCommand
         }
         AtomicFile.WriteText(Path.Combine(dir, "exp1-weights.csv"), csv.ToString());
         AtomicFile.WriteText(Path.Combine(dir, "exp1-spikes.csv"), result.Spikes.ToCsv());
-        using (var logFile = new StreamWriter(Path.Combine(dir, "exp1-actions.csv"))) result.Log.WriteCsv(logFile);
+        AtomicFile.Write(Path.Combine(dir, "exp1-actions.csv"), stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            result.Log.WriteCsv(writer);
+        });
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
         // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
