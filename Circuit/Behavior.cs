@@ -40,6 +40,13 @@ public interface IConvergenceBehavior
 {
     /// <summary>True if the currents predicted from the last linearisation agree with the new iterate.</summary>
     bool IsConverged(LoadContext context);
+
+    /// <summary>
+    /// For a failure message: the device that kept the last iteration from converging (failed
+    /// <see cref="IsConverged"/> or its own internal solve during the last load), with its terminal
+    /// values; null if this behaviour did not.
+    /// </summary>
+    string? Unconverged => null;
 }
 
 /// <summary>A behaviour that can limit the time step from its own state (e.g. a switching device).</summary>

@@ -297,6 +297,7 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     public void Load(LoadContext context)
     {
         var sol = context.Solution;
+        _unconverged = -1;
         bool aggregate = context.Options.Bypass && context.Analysis == AnalysisKind.Transient && !context.InitTransient;
         if (!aggregate)
         {
@@ -446,7 +447,11 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             Stamp(k, context, c);
             return;
         }
-        double vm = c.Vm + c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv;
+        // the internal node hangs between TE, source and body through passive monotone branches (RRAM,
+        // channel, junction; the gate draws no current): it lies between the lowest and highest of them.
+        // A prediction outside (a cut-off cell on an HRS device has ∂v_mid/∂v ≫ 1) is brought back in.
+        double lo = Math.Min(vte, Math.Min(vs, vb)), hi = Math.Max(vte, Math.Max(vs, vb));
+        double vm = Math.Clamp(c.Vm + c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv, lo, hi);
         double x;
         if (!transient) x = _array[k].X[0];
         else if (flat) x = x1;
@@ -507,18 +512,21 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
                 throw new CircuitException(_members[k].Cell.Name, $"the cell's internal node has no solution (v_te = {vte:G4} V, v_g = {vg:G4} V)");
             dvm = (-f1 * j22 + f2 * j12) / det;
             dx = (-f2 * j11 + f1 * j21) / det;
-            dvm = Math.Clamp(dvm, -0.5, 0.5);
+            double newton = dvm;
+            dvm = Math.Clamp(vm + Math.Clamp(dvm, -0.5, 0.5), lo, hi) - vm;
             double xn = Math.Clamp(x + dx, 0, 1);
             dx = xn - x;
             vm += dvm;
             x = xn;
             // Newton converges quadratically: after a step this small the error left is below 1e-12 V
-            if (Math.Abs(dvm) <= 1e-6 && Math.Abs(dx) <= 1e-9) break;
+            if (Math.Abs(newton) <= 1e-6 && Math.Abs(dx) <= 1e-9) break;
             if (it == MaxLocalIterations - 1)
             {
                 // no local solution at this step (e.g. a rate that jumps at its threshold): stamp the last
                 // linearisation and keep the circuit's Newton iteration from converging, so the step is cut
                 context.ReportLimited();
+                _unconverged = k;
+                _unconvergedWhy = "no solution of its internal node within the local iteration limit";
                 break;
             }
         }
@@ -585,7 +593,8 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     private static void Predict(in Cell c, double[] sol, out double vm, out double x, out double ite)
     {
         double dte = sol[c.Te] - c.VTe, dg = sol[c.G] - c.VG, dsv = sol[c.S] - c.VS, db = sol[c.B] - c.VB;
-        vm = c.Vm + c.MTe * dte + c.MG * dg + c.MS * dsv + c.MB * db;
+        vm = Math.Clamp(c.Vm + c.MTe * dte + c.MG * dg + c.MS * dsv + c.MB * db,
+            Math.Min(sol[c.Te], Math.Min(sol[c.S], sol[c.B])), Math.Max(sol[c.Te], Math.Max(sol[c.S], sol[c.B])));
         x = Math.Clamp(c.X0 + c.XTe * dte + c.XG * dg + c.XS * dsv + c.XB * db, 0, 1);
         ite = c.ITe + c.TTe * dte + c.TG * dg + c.TS * dsv + c.TB * db;
     }
@@ -599,10 +608,29 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         {
             ref readonly var c = ref _c[_active[i]];
             Predict(c, sol, out double vm, out double x, out _);
-            if (Math.Abs(vm - c.Vm) > opt.RelTol * Math.Max(Math.Abs(vm), Math.Abs(c.Vm)) + opt.VnTol) return false;
-            if (Math.Abs(x - c.X0) > opt.RelTol * Math.Max(Math.Abs(x), Math.Abs(c.X0)) + opt.VnTol) return false;
+            if (Math.Abs(vm - c.Vm) > opt.RelTol * Math.Max(Math.Abs(vm), Math.Abs(c.Vm)) + opt.VnTol
+                || Math.Abs(x - c.X0) > opt.RelTol * Math.Max(Math.Abs(x), Math.Abs(c.X0)) + opt.VnTol)
+            {
+                _unconverged = _active[i];
+                _unconvergedWhy = "internal node or state still moving";
+                return false;
+            }
         }
         return true;
+    }
+
+    private int _unconverged = -1;
+    private string _unconvergedWhy = "";
+
+    public string? Unconverged
+    {
+        get
+        {
+            if (_unconverged < 0) return null;
+            ref readonly var c = ref _c[_unconverged];
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            return string.Create(inv, $"cell {_members[_unconverged].Cell.Name} ({_unconvergedWhy}; v_te = {c.VTe:G6} V, v_g = {c.VG:G6} V, v_s = {c.VS:G6} V, v_mid = {c.Vm:G6} V, x = {c.X0:G6})");
+        }
     }
 
     public double TruncationStep(in TruncationError error)

@@ -20,7 +20,7 @@ internal static class DcSolver
         var start = (double[])ctx.Solution.Clone();
         ctx.SetDc(false, 1, options.Gmin);
         if (newton.Iterate(maxIterations, initJunction: !warm)) return;
-        string culprit = Culprit(system, newton);
+        string culprit = newton.Culprit;
 
         if (options.GminSteps > 0 && GminStepping(system, newton, start)) return;
         if (options.SrcSteps > 0 && SourceStepping(system, newton, start)) return;
@@ -65,7 +65,4 @@ internal static class DcSolver
         }
         return true;
     }
-
-    private static string Culprit(MnaSystem system, NewtonRaphson newton) =>
-        newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "an unknown device current";
 }

@@ -166,7 +166,7 @@ public sealed class Transient
                 order = 1;
                 if (delta < delmin)
                 {
-                    string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
+                    string culprit = newton.Culprit;
                     throw new SimulationException($"transient: no convergence at time {time:G6} s at {culprit} (time step {delta:G3} s is below the minimum {delmin:G3} s)", culprit, time);
                 }
                 retry = true;
@@ -271,7 +271,7 @@ public sealed class Transient
         ctx.SetTransient(0, h0, _options.Method, 1, 1 / h0, 0, 0, false, true);
         if (!newton.Iterate(_options.Itl4))
         {
-            string culprit = newton.ProblemUnknown > 0 ? system.Unknowns[newton.ProblemUnknown].SignalName : "a device current";
+            string culprit = newton.Culprit;
             throw new SimulationException($"transient: no consistent initial point at {culprit} with UIC", culprit, 0);
         }
         StartHistory(system);

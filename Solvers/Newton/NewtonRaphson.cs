@@ -108,6 +108,21 @@ public sealed class NewtonRaphson
     /// <summary>Unknown that failed the convergence test last, for diagnostics (0 if none).</summary>
     public int ProblemUnknown { get; private set; }
 
+    /// <summary>
+    /// For a failure message: the unknown that failed the convergence test last or, if every unknown
+    /// passed, the device that held the iteration back (<see cref="IConvergenceBehavior.Unconverged"/>).
+    /// </summary>
+    public string Culprit
+    {
+        get
+        {
+            if (ProblemUnknown > 0) return _system.Unknowns[ProblemUnknown].SignalName;
+            foreach (var c in _system.Converging)
+                if (c.Unconverged is { } device) return device;
+            return "a device current";
+        }
+    }
+
     /// <summary>Conductance (S) of the clamps that hold nodes at <c>.ic</c>/<c>.nodeset</c> values.</summary>
     public const double ClampConductance = 1e10;
 
