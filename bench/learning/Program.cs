@@ -5,7 +5,12 @@ using AnalogNN.Solvers.Analyses;
 using AnalogNN.Solvers.Output;
 
 // milo-bench [N] [TSTOP] [--pairs] [--no-bypass]: the Milo network with the 'X' pattern (or the first
-// 12 neurons for N < 64) at 200 Hz; prints where the time goes.
+// 12 neurons for N < 64) at 200 Hz at circuit level; prints where the time goes.
+// milo-bench 64 TSTOP --factor: times one factorization and one solve of the network's matrix.
+// milo-bench 64 PHASE --explore [gap:S] [NAME=VALUE ...]: the whole pattern protocol at network level
+//   ('X' then 'C', PHASE s each, MiloParameters overridden by NAME=VALUE), then recall at tau = 20 ms
+//   and mixed-cue competition (docs/learning.md section 5); the trained states are cached in the temp folder.
+// milo-bench N TSTOP --network [--xc] [--recall] [NAME=VALUE ...]: training (and recall) at network level.
 int n = args.Length > 0 && int.TryParse(args[0], out int a0) ? a0 : 64;
 double tstop = args.Length > 1 && double.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out double a1) ? a1 : 0.1;
 bool pairs = args.Contains("--pairs");
@@ -45,12 +50,13 @@ if (args.Contains("--explore"))
     // network-level training 'X' then 'C' (tstop each), then recall and competition at network level
     var ew = Stopwatch.StartNew();
     var mpx = AnalogNN.Learning.Experiments.MiloPatternExperiments.Parameters with { };
+    double gap = args.FirstOrDefault(a => a.StartsWith("gap:")) is { } g ? double.Parse(g[4..], System.Globalization.CultureInfo.InvariantCulture) : AnalogNN.Learning.Experiments.MiloPatternExperiments.DefaultGap;
     foreach (var a in args.Where(a => a.Contains('=')))
     {
         var kv = a.Split('=');
         typeof(MiloParameters).GetProperty(kv[0])!.SetValue(mpx, double.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
     }
-    string cache = Path.Combine(Path.GetTempPath(), $"milo-trained-{tstop}-{string.Join("_", args.Where(a => a.Contains('=')))}.bin");
+    string cache = Path.Combine(Path.GetTempPath(), $"milo-trained-{tstop}-gap{gap}-{string.Join("_", args.Where(a => a.Contains('=')))}.bin");
     AnalogNN.Learning.Experiments.MiloPatternTraining tr;
     if (File.Exists(cache))
     {
@@ -61,7 +67,7 @@ if (args.Contains("--explore"))
     }
     else
     {
-        tr = AnalogNN.Learning.Experiments.MiloPatternExperiments.TrainNetwork(tstop, 1, mpx);
+        tr = AnalogNN.Learning.Experiments.MiloPatternExperiments.TrainNetwork(tstop, 1, mpx, gap: gap);
         using var wr = new BinaryWriter(File.Create(cache));
         for (int i = 0; i < 64; i++) for (int j = 0; j < 64; j++) { wr.Write(tr.Final.Excitatory[i, j]); wr.Write(tr.Final.Inhibitory[i, j]); }
     }
@@ -89,7 +95,7 @@ if (args.Contains("--explore"))
             }
             Console.WriteLine($"tau {tau * 1e3} ms {name}: " + string.Join(" ", ts.Select(t => t.ToString("F3"))));
         }
-        foreach (var (nx, nc) in new[] { (6, 6), (8, 4), (4, 8), (12, 12), (2, 2) })
+        foreach (var (nx, nc) in new[] { (6, 6), (8, 8), (10, 10), (12, 12), (8, 4), (4, 8), (2, 2) })
         {
             int xw = 0, cw = 0, un = 0;
             var rw = Stopwatch.StartNew();
