@@ -76,7 +76,7 @@ public sealed class MiloNetworkTests
             var (oldErr, err) = (Console.Error, new StringWriter());
             Console.SetError(err);
             int code;
-            try { code = Program.Main(["repro", "milo-hopfield", "--quick", "-o", dir]); }
+            try { code = Program.Main(["repro", "milo-hopfield", "--quick", "--experiments", "1", "-o", dir]); }
             finally { Console.SetError(oldErr); }
             Assert.That(code, Is.EqualTo(Program.Success), err.ToString());
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "milo-hopfield", "summary.json")));
