@@ -80,12 +80,12 @@ public sealed class CondensedLU
         var colLists = new List<(int Row, int Entry)>[nl];
         var rowLists = new List<(int Col, int Entry)>[nl];
         for (int l = 0; l < nl; l++) { colLists[l] = new(); rowLists[l] = new(); }
-        var sIndex = new Dictionary<long, int>();
+        var sIndex = new Dictionary<long, int>(EntryKey.Comparer);
         var sRows = new List<int>();
         var sCols = new List<int>();
         int Target(int p, int q)
         {
-            long key = ((long)p << 32) | (uint)q;
+            long key = EntryKey.Of(p, q);
             if (!sIndex.TryGetValue(key, out int t)) { t = sRows.Count; sIndex.Add(key, t); sRows.Add(p); sCols.Add(q); }
             return t;
         }

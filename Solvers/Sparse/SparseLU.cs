@@ -226,11 +226,11 @@ public sealed class SparseLU
     private void Preorder(ReadOnlySpan<double> values)
     {
         var hasDiagonal = new bool[_n];
-        var entries = new Dictionary<long, double>(_rows.Length);
+        var entries = new Dictionary<long, double>(_rows.Length, EntryKey.Comparer);
         for (int k = 0; k < _rows.Length; k++)
         {
             if (_rows[k] == _cols[k]) hasDiagonal[_rows[k]] = true;
-            entries[((long)_rows[k] << 32) | (uint)_cols[k]] = values[k];
+            entries[EntryKey.Of(_rows[k], _cols[k])] = values[k];
         }
         var byRow = new List<int>[_n];
         for (int k = 0; k < _rows.Length; k++) (byRow[_rows[k]] ??= new()).Add(_cols[k]);
@@ -241,9 +241,9 @@ public sealed class SparseLU
             foreach (int p in byRow[b].Order())
             {
                 if (swapped[p] || p == b) continue;
-                double bp = entries[((long)b << 32) | (uint)p];
+                double bp = entries[EntryKey.Of(b, p)];
                 if (Math.Abs(Math.Abs(bp) - 1) > 1e-12) continue;
-                if (!entries.TryGetValue(((long)p << 32) | (uint)b, out double pb) || Math.Abs(Math.Abs(pb) - 1) > 1e-12) continue;
+                if (!entries.TryGetValue(EntryKey.Of(p, b), out double pb) || Math.Abs(Math.Abs(pb) - 1) > 1e-12) continue;
                 // swap columns p and b
                 (_colSwap[p], _colSwap[b]) = (_colSwap[b], _colSwap[p]);
                 swapped[p] = swapped[b] = true;
