@@ -99,6 +99,9 @@ public sealed class NewtonRaphson
     /// <summary>Unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
     public int CondensedUnknowns => _condensed?.Eliminated ?? 0;
 
+    /// <summary>Whether transient iterations may be chord iterations (<see cref="SimulationOptions.ChordNewton"/> on a condensed system).</summary>
+    public bool ChordEnabled => _system.Options.ChordNewton && _condensed is not null;
+
     /// <summary>Work counters.</summary>
     public EngineStatistics Statistics { get; } = new();
 
