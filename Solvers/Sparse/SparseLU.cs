@@ -237,27 +237,23 @@ public sealed class SparseLU
         // _colSwap maps a preordered column to an input column; build its inverse
         var toPre = new int[_n];
         for (int c = 0; c < _n; c++) toPre[_colSwap[c]] = c;
-        var rows = new Dictionary<int, double>[_n];
-        var cols = new HashSet<int>[_n];
-        for (int i = 0; i < _n; i++) { rows[i] = new(); cols[i] = new(); }
-        for (int k = 0; k < _rows.Length; k++)
-        {
-            int r = _rows[k], c = toPre[_cols[k]];
-            rows[r][c] = rows[r].GetValueOrDefault(c) + values[k];
-            cols[c].Add(r);
-        }
+        var preCols = new int[_cols.Length];
+        for (int k = 0; k < _cols.Length; k++) preCols[k] = toPre[_cols[k]];
+        var a = new ActiveMatrix(_n, _rows, preCols, values);
         var rowDone = new bool[_n];
         var colDone = new bool[_n];
         var rowCount = new int[_n];
         var colCount = new int[_n];
         var diagonal = new bool[_n];
-        for (int i = 0; i < _n; i++) { rowCount[i] = rows[i].Count; colCount[i] = cols[i].Count; diagonal[i] = rows[i].ContainsKey(i); }
+        for (int i = 0; i < _n; i++) { rowCount[i] = a.RowLength(i); colCount[i] = a.ColumnLength(i); diagonal[i] = a.Diagonal(i) >= 0; }
         var rowOf = new int[_n];
         var colOf = new int[_n];
-        var lRows = new List<int>[_n];   // for each pivot step: rows eliminated by it (become L entries)
+        var mark = new int[_n];   // position + 1 of each column in the row being updated, 0 elsewhere
+        var eliminated = new List<(int Row, int Position)>();
         int fill = 0;
         int[]? order = null;
-        if (Ordering == PivotOrdering.NestedDissection) order = _fillOrder ??= NestedDissection.Order(_n, rows.Select(r => r.Keys).ToArray());
+        if (Ordering == PivotOrdering.NestedDissection)
+            order = _fillOrder ??= NestedDissection.Order(_n, Enumerable.Range(0, _n).Select(r => (IEnumerable<int>)a.Columns(r).ToArray()).ToArray());
         int next = 0, fallbacks = 0;
         for (int step = 0; step < _n; step++)
         {
@@ -267,59 +263,61 @@ public sealed class SparseLU
                 while (next < order.Length && (rowDone[order[next]] || colDone[order[next]])) next++;
                 if (next < order.Length)
                 {
-                    int d = order[next];
-                    if (rows[d].TryGetValue(d, out double v) && Math.Abs(v) >= PivTol && Ratio(rows, cols, rowDone, d, d) >= PivRel)
+                    int d = order[next], dp = a.Diagonal(d);
+                    if (dp >= 0 && Math.Abs(a.Value(d, dp)) >= PivTol && Ratio(a, rowDone, d, d, dp) >= PivRel)
                     { pr = pc = d; next++; }
                     else fallbacks++;
                 }
             }
-            if (pr < 0 && !SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
+            if (pr < 0 && !SelectPivot(a, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
             {
-                SingularIndex = Stuck(rows, rowDone, colDone);
+                SingularIndex = Stuck(a, rowDone, colDone);
                 return false;
             }
             rowOf[step] = pr; colOf[step] = pc;
             rowDone[pr] = true; colDone[pc] = true;
             diagonal[pr] = diagonal[pc] = false;
-            var pivotRow = rows[pr];
-            double pivot = pivotRow[pc];
-            foreach (var (c, _) in pivotRow) if (!colDone[c]) colCount[c]--;
-            var eliminated = new List<int>();
-            foreach (int r in cols[pc])
+            double pivot = a.Value(pr, a.Find(pr, pc));
+            var pivotCols = a.Columns(pr);
+            var pivotValues = a.Values(pr); // row pr is not appended to from here on
+            foreach (int c in pivotCols) if (!colDone[c]) colCount[c]--;
+            eliminated.Clear();
+            for (int k = 0; k < a.ColumnLength(pc); k++)
             {
+                var (r, position) = a.ColumnEntry(pc, k);
                 if (rowDone[r]) continue;
-                eliminated.Add(r);
+                eliminated.Add((r, position));
                 rowCount[r]--;
             }
-            eliminated.Sort();
-            lRows[step] = eliminated;
-            foreach (int r in eliminated)
+            foreach (var (r, position) in eliminated)
             {
-                var row = rows[r];
-                double l = row[pc] / pivot;
-                foreach (var (c, v) in pivotRow)
+                var existing = a.Columns(r);
+                for (int t = 0; t < existing.Length; t++) mark[existing[t]] = t + 1;
+                double l = a.Value(r, position) / pivot;
+                for (int t = 0; t < pivotCols.Length; t++)
                 {
+                    int c = pivotCols[t];
                     if (colDone[c]) continue;
-                    if (row.TryGetValue(c, out double old)) row[c] = old - l * v;
+                    if (mark[c] > 0) a.Value(r, mark[c] - 1) -= l * pivotValues[t];
                     else
                     {
-                        row[c] = -l * v;
-                        cols[c].Add(r);
+                        a.Append(r, c, -l * pivotValues[t]);
                         fill++;
                         rowCount[r]++;
                         colCount[c]++;
                         if (c == r) diagonal[r] = true;
                     }
                 }
+                foreach (int c in existing) mark[c] = 0;
             }
         }
         Statistics.FillIns = fill;
         Statistics.OrderFallbacks = fallbacks;
-        BuildPattern(rows, rowOf, colOf, toPre);
+        BuildPattern(a, rowOf, colOf, toPre);
         return true;
     }
 
-    private bool SelectPivot(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, bool[] colDone,
+    private bool SelectPivot(ActiveMatrix a, bool[] rowDone, bool[] colDone,
         int[] rowCount, int[] colCount, bool[] diagonal, out int pr, out int pc)
     {
         // Diagonal candidates first: the few (SearchWidth) with the smallest Markowitz products; the
@@ -339,7 +337,7 @@ public sealed class SparseLU
                 if (count == SearchWidth && product >= prod[count - 1]) continue;
                 // a diagonal below pivtol (a stamped but zero entry, e.g. an ideal source's output row)
                 // can never be taken: skip it here instead of rejecting it candidate by candidate
-                if (!(Math.Abs(rows[i][i]) >= PivTol)) continue;
+                if (!(Math.Abs(a.Value(i, a.Diagonal(i))) >= PivTol)) continue;
                 int k = count < SearchWidth ? count++ : count - 1;
                 while (k > 0 && prod[k - 1] > product) { prod[k] = prod[k - 1]; cand[k] = cand[k - 1]; k--; }
                 prod[k] = product; cand[k] = i;
@@ -352,8 +350,9 @@ public sealed class SparseLU
             {
                 int i = cand[k];
                 if (prod[k] > bestProduct) break;
-                double ratio = Ratio(rows, cols, rowDone, i, i);
-                if (ratio < PivRel || !(Math.Abs(rows[i][i]) >= PivTol)) continue;
+                int position = a.Diagonal(i);
+                double ratio = Ratio(a, rowDone, i, i, position);
+                if (ratio < PivRel || !(Math.Abs(a.Value(i, position)) >= PivTol)) continue;
                 if (ratio > bestRatio) { bestRatio = ratio; bestProduct = prod[k]; pr = pc = i; }
             }
             if (pr >= 0) return true;
@@ -367,12 +366,15 @@ public sealed class SparseLU
         {
             if (rowDone[r]) continue;
             long rc = rowCount[r] - 1;
-            foreach (var (c, v) in rows[r])
+            var columns = a.Columns(r);
+            var values = a.Values(r);
+            for (int t = 0; t < columns.Length; t++)
             {
-                if (colDone[c] || !(Math.Abs(v) >= PivTol)) continue;
+                int c = columns[t];
+                if (colDone[c] || !(Math.Abs(values[t]) >= PivTol)) continue;
                 long product = rc * (colCount[c] - 1);
                 if (product > bestAll) continue;
-                double ratio = Ratio(rows, cols, rowDone, r, c);
+                double ratio = Ratio(a, rowDone, r, c, t);
                 if (ratio < PivRel) continue;
                 if (product < bestAll || ratio > bestAllRatio) { bestAll = product; bestAllRatio = ratio; pr = r; pc = c; }
             }
@@ -380,31 +382,37 @@ public sealed class SparseLU
         return pr >= 0;
     }
 
-    /// <summary>|a_rc| over the largest magnitude in active column c (1 for the column's largest entry).</summary>
-    private static double Ratio(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, int r, int c)
+    /// <summary>|a_rc| (at <paramref name="position"/> of row r) over the largest magnitude in active column c (1 for the column's largest entry).</summary>
+    private static double Ratio(ActiveMatrix a, bool[] rowDone, int r, int c, int position)
     {
-        double v = Math.Abs(rows[r][c]);
+        double v = Math.Abs(a.Value(r, position));
         double max = 0;
-        foreach (int i in cols[c]) if (!rowDone[i]) max = Math.Max(max, Math.Abs(rows[i][c]));
+        for (int k = 0; k < a.ColumnLength(c); k++)
+        {
+            var (i, p) = a.ColumnEntry(c, k);
+            if (!rowDone[i]) max = Math.Max(max, Math.Abs(a.Value(i, p)));
+        }
         return max > 0 ? v / max : 0;
     }
 
     /// <summary>The remaining row with the smallest entries (an empty row first): where a user should look.</summary>
-    private int Stuck(Dictionary<int, double>[] rows, bool[] rowDone, bool[] colDone)
+    private int Stuck(ActiveMatrix a, bool[] rowDone, bool[] colDone)
     {
         int worst = -1; double worstMax = double.PositiveInfinity;
         for (int r = 0; r < _n; r++)
         {
             if (rowDone[r]) continue;
             double max = 0;
-            foreach (var (c, v) in rows[r]) if (!colDone[c]) max = Math.Max(max, Math.Abs(v));
+            var columns = a.Columns(r);
+            var values = a.Values(r);
+            for (int t = 0; t < columns.Length; t++) if (!colDone[columns[t]]) max = Math.Max(max, Math.Abs(values[t]));
             if (max < worstMax) { worstMax = max; worst = r; }
         }
         return worst;
     }
 
     /// <summary>Static CSR pattern of L\U in pivot order and the map from input entries into it.</summary>
-    private void BuildPattern(Dictionary<int, double>[] rows, int[] rowOf, int[] colOf, int[] toPre)
+    private void BuildPattern(ActiveMatrix a, int[] rowOf, int[] colOf, int[] toPre)
     {
         _rowOf = rowOf; _colOf = colOf;
         _rowStep = new int[_n]; _colStep = new int[_n];
@@ -415,7 +423,9 @@ public sealed class SparseLU
         for (int k = 0; k < _n; k++)
         {
             _start[k] = index.Count;
-            var steps = rows[rowOf[k]].Keys.Select(c => _colStep[c]).Order().ToArray();
+            var steps = a.Columns(rowOf[k]).ToArray();
+            for (int t = 0; t < steps.Length; t++) steps[t] = _colStep[steps[t]];
+            Array.Sort(steps);
             foreach (int s in steps)
             {
                 if (s == k) _diag[k] = index.Count;
