@@ -85,22 +85,22 @@ internal sealed class ActiveMatrix
     public int Append(int row, int column, double value)
     {
         int p = _rowLength[row]++;
-        if (p == _rowColumns[row].Length)
-        {
-            Array.Resize(ref _rowColumns[row], 2 * p);
-            Array.Resize(ref _rowValues[row], 2 * p);
-        }
-        _rowColumns[row][p] = column;
-        _rowValues[row][p] = value;
+        Store(ref _rowColumns[row], ref _rowValues[row], p, column, value);
         int q = _columnLength[column]++;
-        if (q == _columnRows[column].Length)
-        {
-            Array.Resize(ref _columnRows[column], 2 * q);
-            Array.Resize(ref _columnPositions[column], 2 * q);
-        }
-        _columnRows[column][q] = row;
-        _columnPositions[column][q] = p;
+        Store(ref _columnRows[column], ref _columnPositions[column], q, row, p);
         if (row == column) _diagonal[row] = p;
         return p;
+    }
+
+    /// <summary>Writes (key, value) at index <paramref name="at"/> of two parallel arrays, doubling them when full.</summary>
+    private static void Store<T>(ref int[] keys, ref T[] values, int at, int key, T value)
+    {
+        if (at == keys.Length)
+        {
+            Array.Resize(ref keys, 2 * at);
+            Array.Resize(ref values, 2 * at);
+        }
+        keys[at] = key;
+        values[at] = value;
     }
 }
