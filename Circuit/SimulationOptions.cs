@@ -102,6 +102,17 @@ public sealed class SimulationOptions
     /// <summary>Chord iterations allowed in one time step before the Jacobian is refactored (chorditl).</summary>
     public int ChordIterations { get; set; } = 3;
     /// <summary>
+    /// Start each time point's chord iterations from the linear extrapolation of the last two accepted
+    /// solutions instead of the last one (chordpredict=1|0; AnalogNN extension). Chord Newton
+    /// converges linearly, so its error after the first iteration is proportional to the first
+    /// update: on a ramp of a PULSE source every node moves by about the same amount each step, which
+    /// the extrapolation predicts and the last solution does not. Only the starting point changes;
+    /// the equations, the convergence test and the acceptance rules are those of chord Newton. Not
+    /// applied on the first step after a breakpoint (the slope of the sources changes there) and
+    /// where chord Newton does not run.
+    /// </summary>
+    public bool ChordPredict { get; set; } = true;
+    /// <summary>
     /// Pivot order of the sparse LU (ordering=nd|markowitz; AnalogNN extension). True (nd): a
     /// nested-dissection order of the matrix pattern, computed once and followed while its diagonal
     /// pivots pass pivrel/pivtol, any rejected pivot chosen by Markowitz instead; false (markowitz):
@@ -154,6 +165,7 @@ public sealed class SimulationOptions
             case "chordaccept": ChordAccept = value; return true;
             case "condense": CondenseStates = value != 0; return true;
             case "chorditl": ChordIterations = (int)value; return true;
+            case "chordpredict": ChordPredict = value != 0; return true;
             case "temp": Temp = value; return true;
             case "tnom": Tnom = value; return true;
             case "bypass": Bypass = value != 0; return true;

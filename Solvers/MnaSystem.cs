@@ -37,7 +37,7 @@ public sealed class MnaSystem : ISetupContext
 {
     private readonly Dictionary<string, int> _nodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _branches = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<long, int> _slots = new();
+    private readonly Dictionary<long, int> _slots = new(EntryKey.Comparer);
     private readonly List<int> _slotRows = new(), _slotColumns = new();
     private readonly List<Unknown> _unknowns = new() { new Unknown("0", UnknownKind.Voltage, false) };
     private readonly List<int> _charges = new();
@@ -213,7 +213,7 @@ public sealed class MnaSystem : ISetupContext
     public int MatrixSlot(int row, int column)
     {
         if (row == 0 || column == 0) return 0;
-        long key = ((long)row << 32) | (uint)column;
+        long key = EntryKey.Of(row, column);
         if (_slots.TryGetValue(key, out int slot)) return slot;
         if (_bound) throw new InvalidOperationException("matrix slots must be resolved during set-up");
         _slotRows.Add(row - 1);

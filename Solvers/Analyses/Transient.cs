@@ -132,6 +132,10 @@ public sealed class Transient
         int order = 1;
         int maxOrder = _options.Method == IntegrationMethod.BackwardEuler ? 1 : Math.Min(2, _options.MaxOrder);
         var previous = new double[x.Length];
+        // chord Newton starts from the extrapolation of the last two accepted solutions (ChordPredict)
+        bool predictor = _options.ChordPredict && newton.ChordEnabled;
+        var beforeLast = predictor ? new double[x.Length] : previous;
+        bool smooth = false; // the last two accepted points lie on one smooth stretch (no corner, event or start between them)
         bool firstStep = true;
         bool retry = false;
         _stopRequested = false;
@@ -158,6 +162,11 @@ public sealed class Transient
             SetCoefficients(ctx, time + delta, delta, order);
             Array.Copy(x, previous, x.Length);
             ctx.SetPredictionFactor(delta / _deltas[1]);
+            if (predictor && smooth)
+            {
+                double r = delta / _deltas[1];
+                for (int i = 1; i < x.Length; i++) x[i] += r * (x[i] - beforeLast[i]);
+            }
             if (!newton.Iterate(_options.Itl4, predict: !firstStep))
             {
                 Array.Copy(previous, x, x.Length);
@@ -214,6 +223,8 @@ public sealed class Transient
             for (int k = _deltas.Length - 1; k > 0; k--) _deltas[k] = _deltas[k - 1];
             foreach (var b in system.Accepting) b.Accept(ctx);
             newton.Statistics.TimePoints++;
+            if (predictor) Array.Copy(previous, beforeLast, x.Length);
+            smooth = !firstStep && !hitBreak && !hitEvent;
             Write(time);
             TimePointAccepted?.Invoke(time);
 

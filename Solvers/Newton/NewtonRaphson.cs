@@ -60,6 +60,7 @@ public sealed class NewtonRaphson
     private bool _haveFactor;
     private bool _clampActive;
     private readonly double[] _residual;
+    private readonly int[] _rowSlotStart, _rowSlot, _rowSlotColumn; // matrix slots grouped by row: [_rowSlotStart[i], _rowSlotStart[i + 1])
     private readonly double[] _absTol; // vntol or abstol per unknown
     // state unknowns eliminated locally (null when none or disabled), and whether the last factors are its
     private readonly CondensedLU? _condensed;
@@ -91,6 +92,20 @@ public sealed class NewtonRaphson
             }
         }
         Statistics.CondensedUnknowns = _condensed?.Eliminated ?? 0;
+        // the slots grouped by row (ascending within a row) for the chord residual
+        var slotRows = system.SlotRows;
+        _rowSlotStart = new int[system.Size + 2];
+        for (int k = 1; k < slotRows.Length; k++) _rowSlotStart[slotRows[k] + 1]++;
+        for (int i = 0; i <= system.Size; i++) _rowSlotStart[i + 1] += _rowSlotStart[i];
+        _rowSlot = new int[slotRows.Length - 1];
+        _rowSlotColumn = new int[slotRows.Length - 1];
+        var fillAt = _rowSlotStart.AsSpan(0, system.Size + 1).ToArray();
+        for (int k = 1; k < slotRows.Length; k++)
+        {
+            int p = fillAt[slotRows[k]]++;
+            _rowSlot[p] = k;
+            _rowSlotColumn[p] = system.SlotColumns[k];
+        }
         _absTol = new double[system.Size + 1];
         for (int i = 1; i <= system.Size; i++)
             _absTol[i] = system.Unknowns[i].Kind == UnknownKind.Current ? system.Options.AbsTol : system.Options.VnTol;
@@ -98,6 +113,9 @@ public sealed class NewtonRaphson
 
     /// <summary>Unknowns eliminated locally before the sparse factorization (<see cref="SimulationOptions.CondenseStates"/>).</summary>
     public int CondensedUnknowns => _condensed?.Eliminated ?? 0;
+
+    /// <summary>Whether transient iterations may be chord iterations (<see cref="SimulationOptions.ChordNewton"/> on a condensed system).</summary>
+    public bool ChordEnabled => _system.Options.ChordNewton && _condensed is not null;
 
     /// <summary>Work counters.</summary>
     public EngineStatistics Statistics { get; } = new();
@@ -233,15 +251,26 @@ public sealed class NewtonRaphson
         return false;
     }
 
-    /// <summary>b − A·x of the loaded system into <paramref name="r"/> (index 0, ground, is left at 0).</summary>
+    /// <summary>
+    /// b − A·x of the loaded system into <paramref name="r"/> (index 0, ground, is left at 0), row by
+    /// row over the slots grouped by row (<see cref="_rowSlotStart"/>): each row's sum stays in a
+    /// register instead of a read-modify-write of r per slot, with the slots of a row in the same
+    /// (ascending) order as before, so the result is the same to the bit.
+    /// </summary>
     private void ResidualInto(LoadContext ctx, double[] r)
     {
         var m = ctx.Matrix;
         var x = ctx.Solution;
-        var rows = _system.SlotRows;
-        var cols = _system.SlotColumns;
-        Array.Copy(ctx.Rhs, r, r.Length);
-        for (int k = 1; k < m.Length; k++) r[rows[k]] -= m[k] * x[cols[k]];
+        var rhs = ctx.Rhs;
+        var start = _rowSlotStart;
+        var slot = _rowSlot;
+        var column = _rowSlotColumn;
+        for (int i = 1; i < r.Length; i++)
+        {
+            double sum = rhs[i];
+            for (int p = start[i]; p < start[i + 1]; p++) sum -= m[slot[p]] * x[column[p]];
+            r[i] = sum;
+        }
         r[0] = 0;
     }
 

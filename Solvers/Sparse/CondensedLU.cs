@@ -30,6 +30,7 @@ public sealed class CondensedLU
 {
     private readonly int _n;
     private readonly int[] _keptOf;         // unknown → kept index, or −1 if eliminated
+    private readonly int[] _keptUnknown;    // kept index → unknown
     private readonly int[] _local;          // eliminated unknowns
     private readonly int[] _localDiag;      // their diagonal entries (input entry index)
     // per local unknown l: column entries (kept row p, entry a_pl) in [_colStart[l], _colStart[l+1])
@@ -74,18 +75,20 @@ public sealed class CondensedLU
             else { _keptOf[i] = kept++; localIndex[i] = -1; }
         }
         KeptSize = kept;
+        _keptUnknown = new int[kept];
+        for (int i = 0; i < size; i++) if (_keptOf[i] >= 0) _keptUnknown[_keptOf[i]] = i;
         _local = new int[nl];
         _localDiag = new int[nl];
         for (int i = 0; i < size; i++) if (local[i]) { _local[localIndex[i]] = i; _localDiag[localIndex[i]] = diag[i]; }
         var colLists = new List<(int Row, int Entry)>[nl];
         var rowLists = new List<(int Col, int Entry)>[nl];
         for (int l = 0; l < nl; l++) { colLists[l] = new(); rowLists[l] = new(); }
-        var sIndex = new Dictionary<long, int>();
+        var sIndex = new Dictionary<long, int>(EntryKey.Comparer);
         var sRows = new List<int>();
         var sCols = new List<int>();
         int Target(int p, int q)
         {
-            long key = ((long)p << 32) | (uint)q;
+            long key = EntryKey.Of(p, q);
             if (!sIndex.TryGetValue(key, out int t)) { t = sRows.Count; sIndex.Add(key, t); sRows.Add(p); sCols.Add(q); }
             return t;
         }
@@ -236,7 +239,8 @@ public sealed class CondensedLU
     public void Solve(Span<double> b)
     {
         var y = _work;
-        for (int i = 0; i < _n; i++) { int k = _keptOf[i]; if (k >= 0) y[k] = b[i]; }
+        var kept = _keptUnknown;
+        for (int k = 0; k < kept.Length; k++) y[k] = b[kept[k]];
         for (int l = 0; l < _local.Length; l++)
         {
             double bl = b[_local[l]] / _d[l];
@@ -251,16 +255,12 @@ public sealed class CondensedLU
             for (int r = _rowStart[l]; r < _rowStart[l + 1]; r++) sum -= _rowValue[r] * y[_rowCol[r]];
             b[u] = sum / _d[l];
         }
-        for (int i = 0; i < _n; i++) { int k = _keptOf[i]; if (k >= 0) b[i] = y[k]; }
+        for (int k = 0; k < kept.Length; k++) b[kept[k]] = y[k];
     }
 
     /// <summary>The kept index of unknown <paramref name="unknown"/>, or −1 if it is eliminated.</summary>
     public int KeptIndex(int unknown) => _keptOf[unknown];
 
     /// <summary>The unknown of kept index <paramref name="kept"/>.</summary>
-    public int UnknownOfKept(int kept)
-    {
-        for (int i = 0; i < _n; i++) if (_keptOf[i] == kept) return i;
-        return -1;
-    }
+    public int UnknownOfKept(int kept) => kept >= 0 && kept < _keptUnknown.Length ? _keptUnknown[kept] : -1;
 }

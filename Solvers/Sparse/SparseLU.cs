@@ -57,6 +57,11 @@ public enum PivotOrdering
 /// pivtol, and every multiplier against 1/pivrel (the column threshold of the ordering); a failed
 /// check returns false so the caller can run a new pivot search.
 /// </para>
+/// <para>
+/// <b>Substitution</b> (<see cref="Solve"/>): after each factorization the factors are also copied
+/// into supernodal dense blocks (<see cref="SupernodalSubstitution"/>), over which the forward and
+/// backward substitutions run as contiguous dot products.
+/// </para>
 /// </summary>
 public sealed class SparseLU
 {
@@ -68,6 +73,7 @@ public sealed class SparseLU
     // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
     private int[] _start = [], _index = [], _diag = [], _entryPos = [];
     private double[] _lu = [];
+    private SupernodalSubstitution? _supernodes; // the same factors in dense blocks, for Solve
     private readonly double[] _accumulator;   // dense row accumulator of the numeric factorization (zero between rows)
     private readonly double[] _work;
 
@@ -99,6 +105,10 @@ public sealed class SparseLU
     public SparseStatistics Statistics { get; } = new();
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
+    /// <summary>Supernodes of the factors after the last ordering (pivot steps with nested L and U patterns grouped; see <see cref="SupernodalSubstitution"/>).</summary>
+    public int Supernodes => _supernodes?.Count ?? 0;
+    /// <summary>Pivot steps that share a supernode with another step.</summary>
+    public int SupernodeSteps => _supernodes?.GroupedSteps ?? 0;
     /// <summary>Multiply-adds (and divisions) of one numeric factorization in the present pivot order.</summary>
     public long FactorOperations { get; private set; }
     /// <summary>Pivot order strategy (see <see cref="PivotOrdering"/>); takes effect at the next <see cref="OrderAndFactor"/>.</summary>
@@ -163,6 +173,7 @@ public sealed class SparseLU
             for (int p = s; p < e; p++) { int c = index[p]; lu[p] = w[c]; w[c] = 0; }
             if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i, s, s);
         }
+        _supernodes!.Pack(lu);
         SingularIndex = -1;
         IsFactored = true;
         return true;
@@ -177,47 +188,15 @@ public sealed class SparseLU
         return false;
     }
 
-    /// <summary>Solves A·x = b in place (b in, x out).</summary>
+    /// <summary>Solves A·x = b in place (b in, x out) by substitution over the supernodal blocks of the factors.</summary>
     public void Solve(Span<double> b)
     {
         Statistics.Solves++;
         var w = _work;
-        var lu = _lu;
-        var index = _index;
-        var start = _start;
-        var diag = _diag;
         var rowOf = _rowOf;
         int n = _n;
         for (int i = 0; i < n; i++) w[i] = b[rowOf[i]];
-        ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
-        ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
-        ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
-        // the pattern's indices are all < n and its positions < lu.Length (built by BuildPattern), so
-        // the inner loops run without bounds checks; two partial sums halve the dependency chain
-        for (int i = 0; i < n; i++)
-        {
-            double s0 = w[i], s1 = 0;
-            int p = start[i], d = diag[i];
-            for (; p + 1 < d; p += 2)
-            {
-                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
-                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
-            }
-            if (p < d) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
-            w[i] = s0 + s1;
-        }
-        for (int i = n - 1; i >= 0; i--)
-        {
-            int d = diag[i], e = start[i + 1], p = d + 1;
-            double s0 = w[i], s1 = 0;
-            for (; p + 1 < e; p += 2)
-            {
-                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
-                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
-            }
-            if (p < e) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
-            w[i] = (s0 + s1) / lu[d];
-        }
+        _supernodes!.Solve(w);
         // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
         for (int i = 0; i < n; i++) b[_colSwap[_colOf[i]]] = w[i];
     }
@@ -226,11 +205,11 @@ public sealed class SparseLU
     private void Preorder(ReadOnlySpan<double> values)
     {
         var hasDiagonal = new bool[_n];
-        var entries = new Dictionary<long, double>(_rows.Length);
+        var entries = new Dictionary<long, double>(_rows.Length, EntryKey.Comparer);
         for (int k = 0; k < _rows.Length; k++)
         {
             if (_rows[k] == _cols[k]) hasDiagonal[_rows[k]] = true;
-            entries[((long)_rows[k] << 32) | (uint)_cols[k]] = values[k];
+            entries[EntryKey.Of(_rows[k], _cols[k])] = values[k];
         }
         var byRow = new List<int>[_n];
         for (int k = 0; k < _rows.Length; k++) (byRow[_rows[k]] ??= new()).Add(_cols[k]);
@@ -241,9 +220,9 @@ public sealed class SparseLU
             foreach (int p in byRow[b].Order())
             {
                 if (swapped[p] || p == b) continue;
-                double bp = entries[((long)b << 32) | (uint)p];
+                double bp = entries[EntryKey.Of(b, p)];
                 if (Math.Abs(Math.Abs(bp) - 1) > 1e-12) continue;
-                if (!entries.TryGetValue(((long)p << 32) | (uint)b, out double pb) || Math.Abs(Math.Abs(pb) - 1) > 1e-12) continue;
+                if (!entries.TryGetValue(EntryKey.Of(p, b), out double pb) || Math.Abs(Math.Abs(pb) - 1) > 1e-12) continue;
                 // swap columns p and b
                 (_colSwap[p], _colSwap[b]) = (_colSwap[b], _colSwap[p]);
                 swapped[p] = swapped[b] = true;
@@ -258,27 +237,23 @@ public sealed class SparseLU
         // _colSwap maps a preordered column to an input column; build its inverse
         var toPre = new int[_n];
         for (int c = 0; c < _n; c++) toPre[_colSwap[c]] = c;
-        var rows = new Dictionary<int, double>[_n];
-        var cols = new HashSet<int>[_n];
-        for (int i = 0; i < _n; i++) { rows[i] = new(); cols[i] = new(); }
-        for (int k = 0; k < _rows.Length; k++)
-        {
-            int r = _rows[k], c = toPre[_cols[k]];
-            rows[r][c] = rows[r].GetValueOrDefault(c) + values[k];
-            cols[c].Add(r);
-        }
+        var preCols = new int[_cols.Length];
+        for (int k = 0; k < _cols.Length; k++) preCols[k] = toPre[_cols[k]];
+        var a = new ActiveMatrix(_n, _rows, preCols, values);
         var rowDone = new bool[_n];
         var colDone = new bool[_n];
         var rowCount = new int[_n];
         var colCount = new int[_n];
         var diagonal = new bool[_n];
-        for (int i = 0; i < _n; i++) { rowCount[i] = rows[i].Count; colCount[i] = cols[i].Count; diagonal[i] = rows[i].ContainsKey(i); }
+        for (int i = 0; i < _n; i++) { rowCount[i] = a.RowLength(i); colCount[i] = a.ColumnLength(i); diagonal[i] = a.Diagonal(i) >= 0; }
         var rowOf = new int[_n];
         var colOf = new int[_n];
-        var lRows = new List<int>[_n];   // for each pivot step: rows eliminated by it (become L entries)
+        var mark = new int[_n];   // position + 1 of each column in the row being updated, 0 elsewhere
+        var eliminated = new List<(int Row, int Position)>();
         int fill = 0;
         int[]? order = null;
-        if (Ordering == PivotOrdering.NestedDissection) order = _fillOrder ??= NestedDissection.Order(_n, rows.Select(r => r.Keys).ToArray());
+        if (Ordering == PivotOrdering.NestedDissection)
+            order = _fillOrder ??= NestedDissection.Order(_n, Enumerable.Range(0, _n).Select(r => (IEnumerable<int>)a.Columns(r).ToArray()).ToArray());
         int next = 0, fallbacks = 0;
         for (int step = 0; step < _n; step++)
         {
@@ -288,59 +263,61 @@ public sealed class SparseLU
                 while (next < order.Length && (rowDone[order[next]] || colDone[order[next]])) next++;
                 if (next < order.Length)
                 {
-                    int d = order[next];
-                    if (rows[d].TryGetValue(d, out double v) && Math.Abs(v) >= PivTol && Ratio(rows, cols, rowDone, d, d) >= PivRel)
+                    int d = order[next], dp = a.Diagonal(d);
+                    if (dp >= 0 && Math.Abs(a.Value(d, dp)) >= PivTol && Ratio(a, rowDone, d, d, dp) >= PivRel)
                     { pr = pc = d; next++; }
                     else fallbacks++;
                 }
             }
-            if (pr < 0 && !SelectPivot(rows, cols, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
+            if (pr < 0 && !SelectPivot(a, rowDone, colDone, rowCount, colCount, diagonal, out pr, out pc))
             {
-                SingularIndex = Stuck(rows, rowDone, colDone);
+                SingularIndex = Stuck(a, rowDone, colDone);
                 return false;
             }
             rowOf[step] = pr; colOf[step] = pc;
             rowDone[pr] = true; colDone[pc] = true;
             diagonal[pr] = diagonal[pc] = false;
-            var pivotRow = rows[pr];
-            double pivot = pivotRow[pc];
-            foreach (var (c, _) in pivotRow) if (!colDone[c]) colCount[c]--;
-            var eliminated = new List<int>();
-            foreach (int r in cols[pc])
+            double pivot = a.Value(pr, a.Find(pr, pc));
+            var pivotCols = a.Columns(pr);
+            var pivotValues = a.Values(pr); // row pr is not appended to from here on
+            foreach (int c in pivotCols) if (!colDone[c]) colCount[c]--;
+            eliminated.Clear();
+            for (int k = 0; k < a.ColumnLength(pc); k++)
             {
+                var (r, position) = a.ColumnEntry(pc, k);
                 if (rowDone[r]) continue;
-                eliminated.Add(r);
+                eliminated.Add((r, position));
                 rowCount[r]--;
             }
-            eliminated.Sort();
-            lRows[step] = eliminated;
-            foreach (int r in eliminated)
+            foreach (var (r, position) in eliminated)
             {
-                var row = rows[r];
-                double l = row[pc] / pivot;
-                foreach (var (c, v) in pivotRow)
+                var existing = a.Columns(r);
+                for (int t = 0; t < existing.Length; t++) mark[existing[t]] = t + 1;
+                double l = a.Value(r, position) / pivot;
+                for (int t = 0; t < pivotCols.Length; t++)
                 {
+                    int c = pivotCols[t];
                     if (colDone[c]) continue;
-                    if (row.TryGetValue(c, out double old)) row[c] = old - l * v;
+                    if (mark[c] > 0) a.Value(r, mark[c] - 1) -= l * pivotValues[t];
                     else
                     {
-                        row[c] = -l * v;
-                        cols[c].Add(r);
+                        a.Append(r, c, -l * pivotValues[t]);
                         fill++;
                         rowCount[r]++;
                         colCount[c]++;
                         if (c == r) diagonal[r] = true;
                     }
                 }
+                foreach (int c in existing) mark[c] = 0;
             }
         }
         Statistics.FillIns = fill;
         Statistics.OrderFallbacks = fallbacks;
-        BuildPattern(rows, rowOf, colOf, toPre);
+        BuildPattern(a, rowOf, colOf, toPre);
         return true;
     }
 
-    private bool SelectPivot(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, bool[] colDone,
+    private bool SelectPivot(ActiveMatrix a, bool[] rowDone, bool[] colDone,
         int[] rowCount, int[] colCount, bool[] diagonal, out int pr, out int pc)
     {
         // Diagonal candidates first: the few (SearchWidth) with the smallest Markowitz products; the
@@ -360,7 +337,7 @@ public sealed class SparseLU
                 if (count == SearchWidth && product >= prod[count - 1]) continue;
                 // a diagonal below pivtol (a stamped but zero entry, e.g. an ideal source's output row)
                 // can never be taken: skip it here instead of rejecting it candidate by candidate
-                if (!(Math.Abs(rows[i][i]) >= PivTol)) continue;
+                if (!(Math.Abs(a.Value(i, a.Diagonal(i))) >= PivTol)) continue;
                 int k = count < SearchWidth ? count++ : count - 1;
                 while (k > 0 && prod[k - 1] > product) { prod[k] = prod[k - 1]; cand[k] = cand[k - 1]; k--; }
                 prod[k] = product; cand[k] = i;
@@ -373,8 +350,9 @@ public sealed class SparseLU
             {
                 int i = cand[k];
                 if (prod[k] > bestProduct) break;
-                double ratio = Ratio(rows, cols, rowDone, i, i);
-                if (ratio < PivRel || !(Math.Abs(rows[i][i]) >= PivTol)) continue;
+                int position = a.Diagonal(i);
+                double ratio = Ratio(a, rowDone, i, i, position);
+                if (ratio < PivRel || !(Math.Abs(a.Value(i, position)) >= PivTol)) continue;
                 if (ratio > bestRatio) { bestRatio = ratio; bestProduct = prod[k]; pr = pc = i; }
             }
             if (pr >= 0) return true;
@@ -388,12 +366,15 @@ public sealed class SparseLU
         {
             if (rowDone[r]) continue;
             long rc = rowCount[r] - 1;
-            foreach (var (c, v) in rows[r])
+            var columns = a.Columns(r);
+            var values = a.Values(r);
+            for (int t = 0; t < columns.Length; t++)
             {
-                if (colDone[c] || !(Math.Abs(v) >= PivTol)) continue;
+                int c = columns[t];
+                if (colDone[c] || !(Math.Abs(values[t]) >= PivTol)) continue;
                 long product = rc * (colCount[c] - 1);
                 if (product > bestAll) continue;
-                double ratio = Ratio(rows, cols, rowDone, r, c);
+                double ratio = Ratio(a, rowDone, r, c, t);
                 if (ratio < PivRel) continue;
                 if (product < bestAll || ratio > bestAllRatio) { bestAll = product; bestAllRatio = ratio; pr = r; pc = c; }
             }
@@ -401,31 +382,37 @@ public sealed class SparseLU
         return pr >= 0;
     }
 
-    /// <summary>|a_rc| over the largest magnitude in active column c (1 for the column's largest entry).</summary>
-    private static double Ratio(Dictionary<int, double>[] rows, HashSet<int>[] cols, bool[] rowDone, int r, int c)
+    /// <summary>|a_rc| (at <paramref name="position"/> of row r) over the largest magnitude in active column c (1 for the column's largest entry).</summary>
+    private static double Ratio(ActiveMatrix a, bool[] rowDone, int r, int c, int position)
     {
-        double v = Math.Abs(rows[r][c]);
+        double v = Math.Abs(a.Value(r, position));
         double max = 0;
-        foreach (int i in cols[c]) if (!rowDone[i]) max = Math.Max(max, Math.Abs(rows[i][c]));
+        for (int k = 0; k < a.ColumnLength(c); k++)
+        {
+            var (i, p) = a.ColumnEntry(c, k);
+            if (!rowDone[i]) max = Math.Max(max, Math.Abs(a.Value(i, p)));
+        }
         return max > 0 ? v / max : 0;
     }
 
     /// <summary>The remaining row with the smallest entries (an empty row first): where a user should look.</summary>
-    private int Stuck(Dictionary<int, double>[] rows, bool[] rowDone, bool[] colDone)
+    private int Stuck(ActiveMatrix a, bool[] rowDone, bool[] colDone)
     {
         int worst = -1; double worstMax = double.PositiveInfinity;
         for (int r = 0; r < _n; r++)
         {
             if (rowDone[r]) continue;
             double max = 0;
-            foreach (var (c, v) in rows[r]) if (!colDone[c]) max = Math.Max(max, Math.Abs(v));
+            var columns = a.Columns(r);
+            var values = a.Values(r);
+            for (int t = 0; t < columns.Length; t++) if (!colDone[columns[t]]) max = Math.Max(max, Math.Abs(values[t]));
             if (max < worstMax) { worstMax = max; worst = r; }
         }
         return worst;
     }
 
     /// <summary>Static CSR pattern of L\U in pivot order and the map from input entries into it.</summary>
-    private void BuildPattern(Dictionary<int, double>[] rows, int[] rowOf, int[] colOf, int[] toPre)
+    private void BuildPattern(ActiveMatrix a, int[] rowOf, int[] colOf, int[] toPre)
     {
         _rowOf = rowOf; _colOf = colOf;
         _rowStep = new int[_n]; _colStep = new int[_n];
@@ -436,7 +423,9 @@ public sealed class SparseLU
         for (int k = 0; k < _n; k++)
         {
             _start[k] = index.Count;
-            var steps = rows[rowOf[k]].Keys.Select(c => _colStep[c]).Order().ToArray();
+            var steps = a.Columns(rowOf[k]).ToArray();
+            for (int t = 0; t < steps.Length; t++) steps[t] = _colStep[steps[t]];
+            Array.Sort(steps);
             foreach (int s in steps)
             {
                 if (s == k) _diag[k] = index.Count;
@@ -454,6 +443,7 @@ public sealed class SparseLU
             }
         FactorOperations = ops;
         _lu = new double[_index.Length];
+        _supernodes = new SupernodalSubstitution(_n, _start, _index, _diag);
         _entryPos = new int[_rows.Length];
         for (int k = 0; k < _rows.Length; k++)
         {

@@ -230,4 +230,52 @@ public class SparseLUTests
         Assert.That(lu.Statistics.FillIns, Is.EqualTo(0));
         Assert.That(lu.FactorNonZeros, Is.EqualTo(rows.Count));
     }
+
+    /// <summary>A two-layer resistor grid like a crossbar's wires: row-line and column-line nodes joined at every crossing.</summary>
+    private static SparseMatrix CrossbarMatrix(Random rng, int size)
+    {
+        int n = 2 * size * size;
+        var entries = new Dictionary<(int, int), double>();
+        void Add(int r, int c, double v) => entries[(r, c)] = entries.GetValueOrDefault((r, c)) + v;
+        void Conductance(int a, int b, double g) { Add(a, a, g); Add(b, b, g); Add(a, b, -g); Add(b, a, -g); }
+        int RowNode(int i, int j) => i * size + j;
+        int ColumnNode(int i, int j) => size * size + i * size + j;
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j < size; j++)
+            {
+                if (j > 0) Conductance(RowNode(i, j - 1), RowNode(i, j), 1);
+                if (i > 0) Conductance(ColumnNode(i - 1, j), ColumnNode(i, j), 1);
+                Conductance(RowNode(i, j), ColumnNode(i, j), 1e-4 * (1 + rng.NextDouble()));
+            }
+        for (int k = 0; k < size; k++) { Add(RowNode(k, 0), RowNode(k, 0), 1e-3); Add(ColumnNode(size - 1, k), ColumnNode(size - 1, k), 1e-2); }
+        var list = entries.OrderBy(e => e.Key).ToArray();
+        return new SparseMatrix(n, list.Select(e => e.Key.Item1).ToArray(), list.Select(e => e.Key.Item2).ToArray(), list.Select(e => e.Value).ToArray());
+    }
+
+    [TestCase(6, 21)]
+    [TestCase(12, 22)]
+    public void When_FactorsOfAGridFormSupernodes_Expect_BlockSubstitutionMatchesDenseLU(int size, int seed)
+    {
+        // Markowitz on a grid ends in a nearly dense block: its steps are grouped into supernodes and
+        // substituted as dense rows; the result must still be the dense LU's, after a refactorization too
+        var rng = new Random(seed);
+        var m = CrossbarMatrix(rng, size);
+        var lu = new SparseLU(m.Size, m.Rows, m.Cols);
+        Assert.That(lu.OrderAndFactor(m.Values), Is.True);
+        Assert.That(lu.Supernodes, Is.LessThan(m.Size));
+        Assert.That(lu.SupernodeSteps, Is.GreaterThan(m.Size / 8));
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var b = Enumerable.Range(0, m.Size).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            var x = SolveSparse(lu, b);
+            var dense = m.Dense();
+            var reference = dense.LU().Solve(Vector<double>.Build.DenseOfArray(b));
+            double scale = reference.InfinityNorm();
+            for (int i = 0; i < m.Size; i++)
+                Assert.That(Math.Abs(x[i] - reference[i]), Is.LessThan(1e-10 * scale), $"x[{i}] pass {pass}");
+            Assert.That(RelativeResidual(m, x, b), Is.LessThan(1e-12), $"pass {pass}");
+            for (int k = 0; k < m.Values.Length; k++) m.Values[k] *= 1 + 1e-3 * (rng.NextDouble() - 0.5);
+            Assert.That(lu.Factor(m.Values), Is.True);
+        }
+    }
 }

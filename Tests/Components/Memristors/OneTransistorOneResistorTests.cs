@@ -333,7 +333,12 @@ public class OneTransistorOneResistorTests
             """;
         var cell = Build($"cell\n{Models}\n{stimulus}\nY1T1R c1 te g 0 rr nch W=0.4u L=0.1u X0=0.1\n");
         var parts = Build($"parts\n{Models}\n{stimulus}\nYMEMRISTOR c1 te c1.mid rr X0=0.1\nM1 c1.mid g 0 0 nch W=0.4u L=0.1u\n");
-        var options = new SimulationOptions { RelTol = reltol };
+        // The parts have a condensed state unknown, so chord Newton starts them from the extrapolated
+        // solution (chordpredict); the cell has none. That start moves the converged points by ~1e-7 of
+        // full scale, which moves the step control's time points by picoseconds near the 1 ns edge,
+        // and interpolating across two such grids shows 4e-6 there. Same starting rule for both, so
+        // that the comparison measures the equations, not the grids.
+        var options = new SimulationOptions { RelTol = reltol, ChordPredict = false };
         RecordingOutput Run(AnalogNN.Circuit.Circuit c)
         {
             var output = new RecordingOutput();
