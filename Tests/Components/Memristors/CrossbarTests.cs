@@ -178,7 +178,9 @@ public class CrossbarTests
             var col = ours.Columns[ours.IndexOf(names[c])];
             double lo = rows.Min(r => r[c]), hi = rows.Max(r => r[c]), fs = hi - lo > 0 ? hi - lo : Math.Max(Math.Abs(hi), 1e-30);
             double err = 0;
-            foreach (var r in rows) err = Math.Max(err, Math.Abs(Interpolate(time, col, r[0]) - r[c]) / fs);
+            // t = 0 is left out: ngspice writes its first solved point there (t ≈ 1 ns, where the column
+            // voltages already move by ≈ 1.6e-4 V per ns), AnalogNN the consistent t = 0 point
+            foreach (var r in rows.Where(r => r[0] > 0)) err = Math.Max(err, Math.Abs(Interpolate(time, col, r[0]) - r[c]) / fs);
             if (names[c].StartsWith("x(")) worstState = Math.Max(worstState, err); else worstColumn = Math.Max(worstColumn, err);
         }
         TestContext.Out.WriteLine($"{n}x{n}: worst column error {worstColumn:E2}, worst state error {worstState:E2} of full scale; AnalogNN {seconds:F2} s");
