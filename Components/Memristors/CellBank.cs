@@ -153,6 +153,9 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
 
     private readonly int[] _active, _activePos;
     private int _activeCount;
+    /// <summary>The cell that held the last iteration back (−1: none) and how, for <see cref="Unconverged"/>.</summary>
+    private int _unconverged = -1;
+    private string _unconvergedWhy = "";
 
     // rows (distinct gate nodes)
     private readonly int[] _rowNode, _rowStart, _rowCells;
@@ -618,9 +621,6 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
         }
         return true;
     }
-
-    private int _unconverged = -1;
-    private string _unconvergedWhy = "";
 
     public string? Unconverged
     {
