@@ -57,11 +57,6 @@ public enum PivotOrdering
 /// pivtol, and every multiplier against 1/pivrel (the column threshold of the ordering); a failed
 /// check returns false so the caller can run a new pivot search.
 /// </para>
-/// <para>
-/// <b>Substitution</b> (<see cref="Solve"/>): after each factorization the factors are also copied
-/// into supernodal dense blocks (<see cref="SupernodalSubstitution"/>), over which the forward and
-/// backward substitutions run as contiguous dot products.
-/// </para>
 /// </summary>
 public sealed class SparseLU
 {
@@ -73,7 +68,6 @@ public sealed class SparseLU
     // static L\U pattern, CSR over pivot steps: row k holds L entries (step < k), the pivot, then U entries (step > k)
     private int[] _start = [], _index = [], _diag = [], _entryPos = [];
     private double[] _lu = [];
-    private SupernodalSubstitution? _supernodes; // the same factors in dense blocks, for Solve
     private readonly double[] _accumulator;   // dense row accumulator of the numeric factorization (zero between rows)
     private readonly double[] _work;
 
@@ -105,10 +99,6 @@ public sealed class SparseLU
     public SparseStatistics Statistics { get; } = new();
     /// <summary>Entries of L and U together (including the diagonal) after the last ordering.</summary>
     public int FactorNonZeros => _index.Length;
-    /// <summary>Supernodes of the factors after the last ordering (pivot steps with nested L and U patterns grouped; see <see cref="SupernodalSubstitution"/>).</summary>
-    public int Supernodes => _supernodes?.Count ?? 0;
-    /// <summary>Pivot steps that share a supernode with another step.</summary>
-    public int SupernodeSteps => _supernodes?.GroupedSteps ?? 0;
     /// <summary>Multiply-adds (and divisions) of one numeric factorization in the present pivot order.</summary>
     public long FactorOperations { get; private set; }
     /// <summary>Pivot order strategy (see <see cref="PivotOrdering"/>); takes effect at the next <see cref="OrderAndFactor"/>.</summary>
@@ -173,7 +163,6 @@ public sealed class SparseLU
             for (int p = s; p < e; p++) { int c = index[p]; lu[p] = w[c]; w[c] = 0; }
             if (!(Math.Abs(lu[d]) >= PivTol)) return Fail(i, s, s);
         }
-        _supernodes!.Pack(lu);
         SingularIndex = -1;
         IsFactored = true;
         return true;
@@ -188,15 +177,47 @@ public sealed class SparseLU
         return false;
     }
 
-    /// <summary>Solves A·x = b in place (b in, x out) by substitution over the supernodal blocks of the factors.</summary>
+    /// <summary>Solves A·x = b in place (b in, x out).</summary>
     public void Solve(Span<double> b)
     {
         Statistics.Solves++;
         var w = _work;
+        var lu = _lu;
+        var index = _index;
+        var start = _start;
+        var diag = _diag;
         var rowOf = _rowOf;
         int n = _n;
         for (int i = 0; i < n; i++) w[i] = b[rowOf[i]];
-        _supernodes!.Solve(w);
+        ref double wr = ref MemoryMarshal.GetArrayDataReference(w);
+        ref double lr = ref MemoryMarshal.GetArrayDataReference(lu);
+        ref int ir = ref MemoryMarshal.GetArrayDataReference(index);
+        // the pattern's indices are all < n and its positions < lu.Length (built by BuildPattern), so
+        // the inner loops run without bounds checks; two partial sums halve the dependency chain
+        for (int i = 0; i < n; i++)
+        {
+            double s0 = w[i], s1 = 0;
+            int p = start[i], d = diag[i];
+            for (; p + 1 < d; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < d) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = s0 + s1;
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            int d = diag[i], e = start[i + 1], p = d + 1;
+            double s0 = w[i], s1 = 0;
+            for (; p + 1 < e; p += 2)
+            {
+                s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+                s1 -= Unsafe.Add(ref lr, p + 1) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p + 1));
+            }
+            if (p < e) s0 -= Unsafe.Add(ref lr, p) * Unsafe.Add(ref wr, Unsafe.Add(ref ir, p));
+            w[i] = (s0 + s1) / lu[d];
+        }
         // step i solved the unknown of (preordered) column _colOf[i]; undo the column preorder
         for (int i = 0; i < n; i++) b[_colSwap[_colOf[i]]] = w[i];
     }
@@ -443,7 +464,6 @@ public sealed class SparseLU
             }
         FactorOperations = ops;
         _lu = new double[_index.Length];
-        _supernodes = new SupernodalSubstitution(_n, _start, _index, _diag);
         _entryPos = new int[_rows.Length];
         for (int k = 0; k < _rows.Length; k++)
         {
