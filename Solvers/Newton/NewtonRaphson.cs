@@ -337,6 +337,7 @@ public sealed class NewtonRaphson
                     Statistics.Reorders++;
                     Statistics.FillIns = _condensed.Reduced.Statistics.FillIns;
                     Statistics.FactorNonZeros = _condensed.Reduced.FactorNonZeros;
+                    Statistics.FactorOperations = _condensed.Reduced.FactorOperations;
                 }
                 values.CopyTo(_lastFactored.AsSpan(1));
                 _haveFactor = _factoredCondensed = true;
