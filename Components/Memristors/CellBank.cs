@@ -450,10 +450,9 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
             Stamp(k, context, c);
             return;
         }
-        // the internal node hangs between TE, source and body through passive monotone branches (RRAM,
-        // channel, junction; the gate draws no current): it lies between the lowest and highest of them.
-        // A prediction outside (a cut-off cell on an HRS device has ∂v_mid/∂v ≫ 1) is brought back in.
-        double lo = Math.Min(vte, Math.Min(vs, vb)), hi = Math.Max(vte, Math.Max(vs, vb));
+        // a prediction outside the terminals' range (a saturated cell on an HRS device has ∂v_mid/∂v ≫ 1)
+        // is brought back in, and so is every local iterate
+        var (lo, hi) = TerminalRange(vte, vs, vb);
         double vm = Math.Clamp(c.Vm + c.MTe * dte + c.MG * dgv + c.MS * dsv + c.MB * dbv, lo, hi);
         double x;
         if (!transient) x = _array[k].X[0];
@@ -596,11 +595,18 @@ internal sealed class CellBank : IBehavior, IAcceptBehavior, IConvergenceBehavio
     private static void Predict(in Cell c, double[] sol, out double vm, out double x, out double ite)
     {
         double dte = sol[c.Te] - c.VTe, dg = sol[c.G] - c.VG, dsv = sol[c.S] - c.VS, db = sol[c.B] - c.VB;
-        vm = Math.Clamp(c.Vm + c.MTe * dte + c.MG * dg + c.MS * dsv + c.MB * db,
-            Math.Min(sol[c.Te], Math.Min(sol[c.S], sol[c.B])), Math.Max(sol[c.Te], Math.Max(sol[c.S], sol[c.B])));
+        var (lo, hi) = TerminalRange(sol[c.Te], sol[c.S], sol[c.B]);
+        vm = Math.Clamp(c.Vm + c.MTe * dte + c.MG * dg + c.MS * dsv + c.MB * db, lo, hi);
         x = Math.Clamp(c.X0 + c.XTe * dte + c.XG * dg + c.XS * dsv + c.XB * db, 0, 1);
         ite = c.ITe + c.TTe * dte + c.TG * dg + c.TS * dsv + c.TB * db;
     }
+
+    /// <summary>
+    /// The interval the internal node lies in: it hangs between TE, source and body through passive
+    /// monotone branches (RRAM, channel, junction; the gate draws no current), V.
+    /// </summary>
+    private static (double Low, double High) TerminalRange(double vte, double vs, double vb) =>
+        (Math.Min(vte, Math.Min(vs, vb)), Math.Max(vte, Math.Max(vs, vb)));
 
     /// <summary>SPICE's rule on the internal unknowns: the change the last solve implies must be within reltol·|u| + vntol.</summary>
     public bool IsConverged(LoadContext context)

@@ -362,17 +362,4 @@ public static class MiloPatternExperiments
         if (double.IsNaN(x) || c < x) return -1;
         return 0;
     }
-
-    /// <summary>
-    /// Which attractor a run ended in: +1 'X', −1 'C', 0 undecided: the one whose neurons fired more in
-    /// the last <paramref name="tail"/> s of the run (equal counts, none included, are undecided).
-    /// </summary>
-    public static int Winner(MiloRecallRun run, double tail)
-    {
-        double from = run.End - tail;
-        int x = MiloPatterns.X.Sum(k => run.Spikes[k].Count(t => t >= from));
-        int c = MiloPatterns.C.Sum(k => run.Spikes[k].Count(t => t >= from));
-        return Math.Sign(x - c);
-    }
-
 }
