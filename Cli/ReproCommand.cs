@@ -140,7 +140,7 @@ internal static class ReproCommand
         new RasterPlotter().Save(result.Spikes, "Milo exp. 1: training (x: Poisson inputs, n: neurons)", Path.Combine(dir, $"exp1-raster.{format}"));
 
         // recall (Fig. 3b): N1, N2 cued at 150 Hz, cue removed, TEs at read voltages
-        double cueStop = quick ? 0.5 : 1.0, recallStop = 2 * cueStop;
+        double cueStop = quick ? 1.0 : 2.0, recallStop = 2 * cueStop; // the issue: stimulation removed at 2 s
         var recall = MiloExperiment1.Recall(result, [1, 2], 150, cueStop, recallStop, seed);
         AtomicFile.WriteText(Path.Combine(dir, "exp1-recall-spikes.csv"), recall.ToCsv());
         new RasterPlotter().Save(recall, $"Milo exp. 1: recall, N1-N2 cued at 150 Hz until {cueStop} s", Path.Combine(dir, $"exp1-recall-raster.{format}"));
